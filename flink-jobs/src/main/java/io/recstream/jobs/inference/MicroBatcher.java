@@ -1,0 +1,196 @@
+package io.recstream.jobs.inference;
+
+import io.recstream.model.ModelBundle;
+import io.recstream.model.OnnxScorer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects scoring requests from all subtasks in this JVM and runs them through the model in
+ * batches: a worker takes the first waiting request, then waits at most {@code maxWait} for more,
+ * up to {@code batchSize}, and scores them with one {@code run()}. One instance per model and
+ * settings per JVM ({@link #acquire}), so subtasks share one ONNX session and fill each other's
+ * batches.
+ */
+public final class MicroBatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
+    /** Receives the result of one request, on a worker thread. */
+    public interface Callback {
+        /** Row {@code row} of {@code scores} holds this request's candidates. */
+        void scored(OnnxScorer.Scores scores, int row);
+
+        void failed(Throwable error);
+    }
+
+    /** Settings that identify a shared batcher. */
+    public record Settings(
+            String modelDirectory,
+            int batchSize,
+            long maxWaitMicros,
+            int threads,
+            int intraOpThreads)
+            implements java.io.Serializable {}
+
+    private record Pending(int[] items, float[] weights, long expiresAtNanos, Callback callback) {}
+
+    private static final Map<Settings, MicroBatcher> SHARED = new HashMap<>();
+
+    private final Settings settings;
+    private final OnnxScorer scorer;
+    private final int maxHistory;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong scored = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    private volatile boolean running = true;
+    private int references;
+
+    private MicroBatcher(Settings settings, ModelBundle bundle) {
+        this.settings = settings;
+        this.scorer = new OnnxScorer(bundle, settings.intraOpThreads());
+        this.maxHistory = bundle.card().maxHistory();
+        for (int t = 0; t < settings.threads(); t++) {
+            Thread w = new Thread(this::work, "recstream-scorer-" + t);
+            w.setDaemon(true);
+            workers.add(w);
+            w.start();
+        }
+    }
+
+    /** The shared batcher for these settings, created on first use. Pair with {@link #release}. */
+    public static synchronized MicroBatcher acquire(Settings settings) {
+        MicroBatcher b = SHARED.get(settings);
+        if (b == null) {
+            b = new MicroBatcher(settings, ModelRegistry.bundle(settings.modelDirectory()));
+            SHARED.put(settings, b);
+        }
+        b.references++;
+        return b;
+    }
+
+    /** Gives up one reference; the last one stops the workers and closes the session. */
+    public void release() {
+        synchronized (MicroBatcher.class) {
+            if (--references > 0) {
+                return;
+            }
+            SHARED.remove(settings);
+        }
+        running = false;
+        workers.forEach(Thread::interrupt);
+        for (Thread w : workers) {
+            try {
+                w.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        scorer.close();
+        LOG.info(
+                "Scorer stopped: {} requests in {} batches, {} skipped after their deadline",
+                scored.get(),
+                batches.get(),
+                expired.get());
+    }
+
+    public String modelVersion() {
+        return scorer.version();
+    }
+
+    /**
+     * Queues a request; items newest first. Requests still queued at {@code expiresAtNanos} are
+     * skipped.
+     */
+    public void submit(int[] items, float[] weights, long expiresAtNanos, Callback callback) {
+        queue.add(new Pending(items, weights, expiresAtNanos, callback));
+    }
+
+    /** Requests scored so far. */
+    public long scoredRequests() {
+        return scored.get();
+    }
+
+    /** Batches run so far. */
+    public long batches() {
+        return batches.get();
+    }
+
+    private void work() {
+        OnnxScorer.BatchBuffers buffers = scorer.newBuffers(settings.batchSize(), maxHistory);
+        List<Pending> batch = new ArrayList<>(settings.batchSize());
+        long maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(settings.maxWaitMicros());
+        while (running) {
+            batch.clear();
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long until = System.nanoTime() + maxWaitNanos;
+                while (batch.size() < settings.batchSize()) {
+                    queue.drainTo(batch, settings.batchSize() - batch.size());
+                    long left = until - System.nanoTime();
+                    if (batch.size() >= settings.batchSize() || left <= 0) {
+                        break;
+                    }
+                    Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+                continue;
+            }
+            run(batch, buffers);
+        }
+    }
+
+    private void run(List<Pending> batch, OnnxScorer.BatchBuffers buffers) {
+        long now = System.nanoTime();
+        List<Pending> live = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (p.expiresAtNanos() - now > 0) {
+                live.add(p);
+            } else {
+                expired.incrementAndGet(); // Flink has already answered it with the fallback
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            for (int r = 0; r < live.size(); r++) {
+                Pending p = live.get(r);
+                buffers.setRow(r, p.items(), p.weights(), p.items().length);
+            }
+            OnnxScorer.Scores scores = scorer.score(buffers, live.size());
+            batches.incrementAndGet();
+            scored.addAndGet(live.size());
+            for (int r = 0; r < live.size(); r++) {
+                live.get(r).callback().scored(scores, r);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Scoring a batch of {} failed; answering with the fallback", live.size(), e);
+            for (Pending p : live) {
+                p.callback().failed(e);
+            }
+        }
+    }
+}

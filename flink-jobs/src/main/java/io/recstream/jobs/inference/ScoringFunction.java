@@ -1,0 +1,139 @@
+package io.recstream.jobs.inference;
+
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.Strategy;
+import io.recstream.model.ModelBundle;
+import io.recstream.model.OnnxScorer;
+import io.recstream.model.Ranking;
+import io.recstream.model.Vocabulary;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Turns scoring requests into recommendations. Cold users are answered at once from the fallback
+ * list ({@link Strategy#POPULAR}); warm users go through the shared {@link MicroBatcher}, and their
+ * candidates are filtered (seen items dropped, top k kept, filled from the fallback). Used with
+ * Flink's async I/O operator, whose timeout is the inference deadline: a request not answered in
+ * time gets the fallback ({@link Strategy#DEADLINE_FALLBACK}).
+ */
+public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Recommendation> {
+
+    private final MicroBatcher.Settings settings;
+    private final int k;
+    private final long deadlineMillis;
+
+    private transient MicroBatcher batcher;
+    private transient Vocabulary vocabulary;
+    private transient String modelVersion;
+    private transient Counter modelCount;
+    private transient Counter popularCount;
+    private transient Counter deadlineCount;
+    private transient Counter failureCount;
+
+    public ScoringFunction(MicroBatcher.Settings settings, int k, long deadlineMillis) {
+        this.settings = settings;
+        this.k = k;
+        this.deadlineMillis = deadlineMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ModelBundle bundle = ModelRegistry.bundle(settings.modelDirectory());
+        vocabulary = bundle.vocabulary();
+        modelVersion = bundle.version();
+        batcher = MicroBatcher.acquire(settings);
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
+        modelCount = metrics.addGroup("strategy", "model").counter("recommendations");
+        popularCount = metrics.addGroup("strategy", "popular").counter("recommendations");
+        deadlineCount =
+                metrics.addGroup("strategy", "deadline_fallback").counter("recommendations");
+        failureCount = metrics.counter("inferenceFailures");
+    }
+
+    @Override
+    public void close() {
+        if (batcher != null) {
+            batcher.release();
+            batcher = null;
+        }
+    }
+
+    @Override
+    public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result) {
+        if (request.isCold()) {
+            popularCount.inc();
+            result.complete(List.of(fallback(request, Strategy.POPULAR)));
+            return;
+        }
+        long expires = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+        batcher.submit(
+                request.getItems(),
+                request.getWeights(),
+                expires,
+                new MicroBatcher.Callback() {
+                    @Override
+                    public void scored(OnnxScorer.Scores scores, int row) {
+                        Ranking.Ranked ranked =
+                                Ranking.select(
+                                        scores.indices(),
+                                        scores.scores(),
+                                        row * scores.k(),
+                                        scores.k(),
+                                        request.getItems(),
+                                        request.getItems().length,
+                                        request.getFallback(),
+                                        request.getFallbackScores(),
+                                        k);
+                        modelCount.inc();
+                        result.complete(
+                                List.of(
+                                        recommendation(
+                                                request,
+                                                ranked.items(),
+                                                ranked.scores(),
+                                                Strategy.MODEL)));
+                    }
+
+                    @Override
+                    public void failed(Throwable error) {
+                        failureCount.inc();
+                        deadlineCount.inc();
+                        result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
+                    }
+                });
+    }
+
+    @Override
+    public void timeout(ScoringRequest request, ResultFuture<Recommendation> result) {
+        deadlineCount.inc();
+        result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
+    }
+
+    private Recommendation fallback(ScoringRequest request, Strategy strategy) {
+        int n = Math.min(k, request.getFallback().length);
+        int[] items = java.util.Arrays.copyOf(request.getFallback(), n);
+        float[] scores = java.util.Arrays.copyOf(request.getFallbackScores(), n);
+        return recommendation(request, items, scores, strategy);
+    }
+
+    private Recommendation recommendation(
+            ScoringRequest request, int[] items, float[] scores, Strategy strategy) {
+        String[] ids = new String[items.length];
+        for (int i = 0; i < items.length; i++) {
+            ids[i] = vocabulary.itemId(items[i]);
+        }
+        return new Recommendation(
+                request.getRequestKey(),
+                request.getUserId(),
+                ids,
+                scores,
+                strategy,
+                modelVersion,
+                request.getEventTime(),
+                System.currentTimeMillis());
+    }
+}

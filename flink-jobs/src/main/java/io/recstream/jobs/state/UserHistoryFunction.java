@@ -1,0 +1,211 @@
+package io.recstream.jobs.state;
+
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.inference.ModelRegistry;
+import io.recstream.jobs.inference.ScoringRequest;
+import io.recstream.jobs.popularity.PopularItems;
+import io.recstream.model.ModelBundle;
+import io.recstream.model.RecentItems;
+import io.recstream.model.ReferenceProfile;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps each user's recent items (keyed by user id) and turns every interaction into a {@link
+ * ScoringRequest}.
+ *
+ * <ul>
+ *   <li>State: a {@link RecentItems} per user, at most {@code maxHistory} distinct items, none
+ *       older than {@code window} before the newest event (event time).
+ *   <li>Clean-up: an event-time timer at the newest event + window clears the state of a user who
+ *       went quiet; a processing-time TTL ({@code stateTtl}) drops users that no event-time timer
+ *       reaches (e.g. when the stream stops), so inactive users cost nothing.
+ *   <li>Cold users: fewer than {@code coldMinItems} known items in the window.
+ *   <li>Fallback: the latest popular items from the broadcast stream (before the first window
+ *       closes: the bundle's training-time popular items), minus the items the user has seen.
+ * </ul>
+ */
+public final class UserHistoryFunction
+        extends KeyedBroadcastProcessFunction<String, Interaction, PopularItems, ScoringRequest> {
+
+    /** Broadcast state holding the latest {@link PopularItems} under {@link #CURRENT}. */
+    public static final MapStateDescriptor<String, PopularItems> POPULAR_STATE =
+            new MapStateDescriptor<>(
+                    "popular-items", Types.STRING, TypeInformation.of(PopularItems.class));
+
+    static final String CURRENT = "current";
+
+    private final String modelDirectory;
+    private final int maxHistory;
+    private final long windowMillis;
+    private final long halfLifeMillis;
+    private final int coldMinItems;
+    private final int k;
+    private final Duration stateTtl;
+
+    private transient ValueState<RecentItems> history;
+    private transient PopularItems initialPopular;
+    private transient Counter coldCounter;
+    private transient Counter clearedCounter;
+
+    public UserHistoryFunction(
+            String modelDirectory,
+            int maxHistory,
+            Duration window,
+            Duration halfLife,
+            int coldMinItems,
+            int k,
+            Duration stateTtl) {
+        this.modelDirectory = modelDirectory;
+        this.maxHistory = maxHistory;
+        this.windowMillis = window.toMillis();
+        this.halfLifeMillis = halfLife.toMillis();
+        this.coldMinItems = coldMinItems;
+        this.k = k;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<RecentItems> descriptor =
+                new ValueStateDescriptor<>("recent-items", TypeInformation.of(RecentItems.class));
+        descriptor.enableTimeToLive(
+                StateTtlConfig.newBuilder(stateTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .build());
+        history = getRuntimeContext().getState(descriptor);
+
+        ModelBundle bundle = ModelRegistry.bundle(modelDirectory);
+        var popular = bundle.profile().popularItems();
+        int[] items = new int[popular.size()];
+        long[] counts = new long[popular.size()];
+        for (int i = 0; i < items.length; i++) {
+            ReferenceProfile.PopularItem p = popular.get(i);
+            items[i] = bundle.vocabulary().indexOf(p.itemId());
+            counts[i] = p.count();
+        }
+        initialPopular = new PopularItems(Long.MIN_VALUE, items, counts);
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
+        coldCounter = metrics.counter("coldRequests");
+        clearedCounter = metrics.counter("usersExpired");
+    }
+
+    @Override
+    public void processElement(
+            Interaction event, ReadOnlyContext ctx, Collector<ScoringRequest> out)
+            throws Exception {
+        RecentItems h = history.value();
+        if (h == null) {
+            h = new RecentItems();
+        }
+        long now = event.getTimestamp();
+        h.expire(now, windowMillis);
+        if (event.getItemIndex() >= 0) {
+            h.add(event.getItemIndex(), now, maxHistory, windowMillis);
+        }
+        if (h.isEmpty()) {
+            history.clear();
+        } else {
+            history.update(h);
+            ctx.timerService().registerEventTimeTimer(cleanupTime(h.newestTime()));
+        }
+
+        // Requests are made as of the later of the event and the newest item.
+        long asOf = Math.max(now, h.newestTime());
+        int[] oldestFirst = h.getItems();
+        float[] w = h.weights(asOf, halfLifeMillis);
+        int n = oldestFirst.length;
+        int[] items = new int[n];
+        float[] weights = new float[n];
+        for (int i = 0; i < n; i++) {
+            items[i] = oldestFirst[n - 1 - i];
+            weights[i] = w[n - 1 - i];
+        }
+        boolean cold = n < coldMinItems;
+        if (cold) {
+            coldCounter.inc();
+        }
+        PopularItems popular = ctx.getBroadcastState(POPULAR_STATE).get(CURRENT);
+        if (popular == null || popular.getItems().length == 0) {
+            popular = initialPopular;
+        }
+        int[] fallback = new int[k];
+        float[] fallbackScores = new float[k];
+        int m = 0;
+        for (int i = 0; i < popular.getItems().length && m < k; i++) {
+            int item = popular.getItems()[i];
+            if (!h.contains(item)) {
+                fallback[m] = item;
+                fallbackScores[m] = popular.getCounts()[i];
+                m++;
+            }
+        }
+        if (m < k) {
+            fallback = java.util.Arrays.copyOf(fallback, m);
+            fallbackScores = java.util.Arrays.copyOf(fallbackScores, m);
+        }
+        out.collect(
+                new ScoringRequest(
+                        event.getEventId(),
+                        event.getUserId(),
+                        now,
+                        items,
+                        weights,
+                        cold,
+                        fallback,
+                        fallbackScores));
+    }
+
+    /**
+     * The event time at which everything up to {@code newest} has left the window, rounded up to a
+     * coarse grid so that a busy user keeps few distinct timers.
+     */
+    long cleanupTime(long newest) {
+        long grid = Math.max(1_000L, windowMillis / 16);
+        long due = newest + windowMillis + 1;
+        return Math.floorDiv(due + grid - 1, grid) * grid;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoringRequest> out)
+            throws Exception {
+        RecentItems h = history.value();
+        if (h == null) {
+            return;
+        }
+        if (h.expire(timestamp, windowMillis) == 0) {
+            history.clear();
+            clearedCounter.inc();
+        } else {
+            history.update(h);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(
+            PopularItems popular, Context ctx, Collector<ScoringRequest> out) throws Exception {
+        BroadcastState<String, PopularItems> state = ctx.getBroadcastState(POPULAR_STATE);
+        PopularItems current = state.get(CURRENT);
+        if (current == null || popular.getWindowEnd() >= current.getWindowEnd()) {
+            state.put(CURRENT, popular);
+        }
+    }
+
+    /** For tests: read-only view of the broadcast state. */
+    static PopularItems current(ReadOnlyBroadcastState<String, PopularItems> state)
+            throws Exception {
+        return state.get(CURRENT);
+    }
+}

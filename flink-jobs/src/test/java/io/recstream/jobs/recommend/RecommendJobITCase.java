@@ -1,0 +1,306 @@
+package io.recstream.jobs.recommend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.DeadLetter;
+import io.recstream.jobs.events.DeadLetterReason;
+import io.recstream.jobs.events.RawRecord;
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.serde.DeadLetterSerializer;
+import io.recstream.jobs.serde.JsonCodec;
+import io.recstream.jobs.serde.RecommendationSerializer;
+import io.recstream.jobs.testing.FailingSource;
+import io.recstream.jobs.testing.KafkaTestUtils;
+import io.recstream.jobs.testing.TestRecords;
+import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.model.ModelBundle;
+import io.recstream.model.ServingParameters;
+import io.recstream.topics.TopicApplier;
+import io.recstream.training.SyntheticWorld;
+import io.recstream.training.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recommend job end to end: a real Kafka broker in this JVM, a Flink MiniCluster with
+ * parallelism 2, RocksDB and 1 s checkpoints, a real model trained on synthetic history. Every
+ * valid interaction must produce exactly one recommendation visible to read_committed consumers,
+ * and every malformed one a dead letter with its reason and offset, also across a failure.
+ */
+class RecommendJobITCase {
+
+    private static final int PARALLELISM = 2;
+    private static final int VALID_EVENTS = 3_000;
+    private static final int TRAINED_USERS = 300;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    @TempDir static Path tmp;
+
+    private static EmbeddedKafka kafka;
+    private static Path model;
+    private static SyntheticWorld world;
+
+    @BeforeAll
+    static void startBrokerAndTrainModel() throws Exception {
+        kafka = EmbeddedKafka.start();
+        world = new SyntheticWorld(400, 8, 1.0, 0.85, 7L);
+        long now = System.currentTimeMillis();
+        model = tmp.resolve("model");
+        Trainer.train(
+                world.history(TRAINED_USERS, 20_000, now - 3_600_000L * 48, now - 3_600_000L),
+                world.itemCategories(),
+                model,
+                Trainer.Options.defaults()
+                        .withDimensions(16)
+                        .withServing(ServingParameters.DEFAULTS)
+                        .withVersion("it-model-1", false),
+                new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyValidEventGetsExactlyOneRecommendationAndBadOnesAreDeadLettered() throws Exception {
+        runAndCheck("plain", false);
+    }
+
+    @Test
+    void exactlyOnceAcrossAFailureAfterACompletedCheckpoint() throws Exception {
+        FailingSource.FAILED.set(false);
+        runAndCheck("failure", true);
+        assertThat(FailingSource.FAILED.get()).as("the failure was injected").isTrue();
+    }
+
+    private void runAndCheck(String name, boolean injectFailure) throws Exception {
+        String in = "interactions-" + name;
+        String out = "recommendations-" + name;
+        String dlq = "dead-letters-" + name;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(in, 4, (short) 1),
+                                    new NewTopic(out, 4, (short) 1),
+                                    new NewTopic(dlq, 2, (short) 1)))
+                    .all()
+                    .get();
+            new TopicApplier(admin, Duration.ofSeconds(30)).awaitLeaders(List.of(in, out, dlq));
+        }
+
+        // Valid traffic: known users, and new users whose first event must be served as cold.
+        long now = System.currentTimeMillis();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<String, String> userOfEvent = new HashMap<>();
+        Map<String, String> itemOfEvent = new HashMap<>();
+        Set<String> newUserFirstEvents = new HashSet<>();
+        Set<String> seenUsers = new HashSet<>();
+        for (int n = 0; n < VALID_EVENTS; n++) {
+            int user = n % 10 == 0 ? world.newUser() : (int) (world.nextDouble() * TRAINED_USERS);
+            String userId = SyntheticWorld.userId(user);
+            String eventId = name + "-event-" + n;
+            String itemId = SyntheticWorld.itemId(world.pick(user));
+            if (user >= TRAINED_USERS && seenUsers.add(userId)) {
+                newUserFirstEvents.add(eventId);
+            }
+            userOfEvent.put(eventId, userId);
+            itemOfEvent.put(eventId, itemId);
+            records.add(
+                    new ProducerRecord<>(
+                            in,
+                            userId.getBytes(StandardCharsets.UTF_8),
+                            TestRecords.interaction(
+                                    eventId, userId, itemId, "CLICK", now - 600_000 + n * 10L)));
+        }
+        List<TestRecords.BadRecord> bad = TestRecords.badRecords(now);
+        int firstBad = records.size();
+        for (int b = 0; b < bad.size(); b++) {
+            // spread the bad records through the stream
+            records.add(
+                    Math.min(records.size(), (b + 1) * (VALID_EVENTS / (bad.size() + 1))),
+                    new ProducerRecord<>(in, bad.get(b).value()));
+        }
+        Map<String, DeadLetterReason> expectedReasons = new HashMap<>();
+        assertThat(firstBad).isEqualTo(VALID_EVENTS);
+
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--model",
+                        model.toString(),
+                        "--interactions-topic",
+                        in,
+                        "--recommendations-topic",
+                        out,
+                        "--dead-letters-topic",
+                        dlq,
+                        "--group-id",
+                        "it-" + name,
+                        "--transactional-id-prefix",
+                        "it-" + name,
+                        "--checkpoint-interval",
+                        "1s",
+                        "--transaction-timeout",
+                        "2m",
+                        "--parallelism",
+                        Integer.toString(PARALLELISM),
+                        "--popularity.window",
+                        "2m",
+                        "--popularity.slide",
+                        "20s",
+                        "--restart-delay",
+                        "200ms");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RecommendJob.configure(env, config);
+        Source<RawRecord, ?, ?> source = RecommendJob.kafkaSource(config);
+        if (injectFailure) {
+            source = failing(source);
+        }
+        new RecommendJob(
+                        config,
+                        source,
+                        RecommendJob.kafkaSink(
+                                config, new RecommendationSerializer(out), "it-" + name + "-recs"),
+                        RecommendJob.kafkaSink(
+                                config, new DeadLetterSerializer(dlq), "it-" + name + "-dlq"))
+                .build(env);
+        JobClient job = env.executeAsync("it-" + name);
+        List<ConsumerRecord<byte[], byte[]>> recs;
+        List<ConsumerRecord<byte[], byte[]>> dead;
+        try {
+            // First half, then wait until a checkpoint has committed output, then the rest: the
+            // injected failure hits records that follow a completed checkpoint.
+            int half = records.size() / 2;
+            List<RecordMetadata> acks =
+                    new ArrayList<>(
+                            KafkaTestUtils.produce(
+                                    kafka.bootstrapServers(), records.subList(0, half)));
+            assertThat(
+                            KafkaTestUtils.readCommitted(
+                                    kafka.bootstrapServers(),
+                                    out,
+                                    1,
+                                    Duration.ofMinutes(2),
+                                    Duration.ZERO))
+                    .as("output committed by a first checkpoint")
+                    .isNotEmpty();
+            acks.addAll(
+                    KafkaTestUtils.produce(
+                            kafka.bootstrapServers(), records.subList(half, records.size())));
+            for (int i = 0; i < records.size(); i++) {
+                for (TestRecords.BadRecord b : bad) {
+                    if (records.get(i).value() == b.value()) {
+                        expectedReasons.put(
+                                acks.get(i).partition() + "@" + acks.get(i).offset(), b.reason());
+                    }
+                }
+            }
+            assertThat(expectedReasons).hasSize(bad.size());
+            recs =
+                    KafkaTestUtils.readCommitted(
+                            kafka.bootstrapServers(),
+                            out,
+                            VALID_EVENTS,
+                            Duration.ofMinutes(3),
+                            Duration.ofSeconds(4));
+            dead =
+                    KafkaTestUtils.readCommitted(
+                            kafka.bootstrapServers(),
+                            dlq,
+                            bad.size(),
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(1));
+        } finally {
+            job.cancel().get();
+        }
+
+        // Exactly one recommendation per valid event, keyed by its event id.
+        List<String> keys = new ArrayList<>();
+        Map<Strategy, Integer> strategies = new HashMap<>();
+        String version = ModelBundle.load(model).version();
+        for (ConsumerRecord<byte[], byte[]> r : recs) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            keys.add(key);
+            Recommendation rec = JsonCodec.readRecommendation(r.value());
+            assertThat(rec.getRequestKey()).isEqualTo(key);
+            assertThat(rec.getUserId()).isEqualTo(userOfEvent.get(key));
+            assertThat(rec.getModelVersion()).isEqualTo(version);
+            assertThat(rec.getItemIds()).hasSize(10).doesNotHaveDuplicates();
+            assertThat(rec.getItemIds())
+                    .as("the item just interacted with is never recommended back")
+                    .doesNotContain(itemOfEvent.get(key));
+            assertThat(rec.getEmitTime()).isGreaterThanOrEqualTo(rec.getEventTime());
+            if (newUserFirstEvents.contains(key)) {
+                assertThat(rec.getStrategy())
+                        .as("first event of a new user")
+                        .isEqualTo(Strategy.POPULAR);
+            }
+            strategies.merge(rec.getStrategy(), 1, Integer::sum);
+        }
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(keys)).isEqualTo(userOfEvent.keySet());
+        assertThat(strategies.getOrDefault(Strategy.MODEL, 0))
+                .as("most known users are scored by the model")
+                .isGreaterThan(VALID_EVENTS / 2);
+        assertThat(strategies.getOrDefault(Strategy.POPULAR, 0))
+                .isGreaterThanOrEqualTo(newUserFirstEvents.size());
+
+        // Every bad record once in dead-letters, with its reason and source coordinates.
+        Map<String, DeadLetterReason> actualReasons = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            DeadLetter d = JsonCodec.readDeadLetter(r.value());
+            assertThat(d.getSourceTopic()).isEqualTo(in);
+            assertThat(d.getDetail()).isNotBlank();
+            assertThat(
+                            actualReasons.put(
+                                    d.getSourcePartition() + "@" + d.getSourceOffset(),
+                                    d.getReason()))
+                    .as("duplicate dead letter")
+                    .isNull();
+        }
+        assertThat(actualReasons).isEqualTo(expectedReasons);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Source<RawRecord, ?, ?> failing(Source<RawRecord, ?, ?> source) {
+        return new FailingSource(source, TypeInformation.of(RawRecord.class), 200);
+    }
+}

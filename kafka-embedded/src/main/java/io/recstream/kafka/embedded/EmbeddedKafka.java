@@ -1,0 +1,97 @@
+package io.recstream.kafka.embedded;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka broker running inside this JVM: one combined broker + controller node in KRaft mode,
+ * with the single-replica settings that internal topics (consumer offsets, transaction state) need
+ * on a one-node cluster.
+ *
+ * <p>Used by the embedded default ({@code recstream demo}, {@code recstream replay}) and by the
+ * integration tests. It is the same broker code as a production Kafka, listening on a random
+ * loopback port.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts a broker with its logs in a temporary directory deleted on {@link #close()}. */
+    public static EmbeddedKafka start() {
+        return start(null, Map.of());
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param baseDirectory where the broker keeps its logs, or {@code null} for a temporary
+     *     directory that is deleted on close
+     * @param brokerOverrides broker settings applied on top of the defaults
+     */
+    public static EmbeddedKafka start(Path baseDirectory, Map<String, String> brokerOverrides) {
+        Objects.requireNonNull(brokerOverrides, "brokerOverrides");
+        Map<String, String> props = new LinkedHashMap<>(defaultBrokerProperties());
+        props.putAll(brokerOverrides);
+        try {
+            TestKitNodes.Builder nodes =
+                    new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1);
+            if (baseDirectory != null) {
+                nodes.setBaseDirectory(baseDirectory);
+            }
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+            props.forEach(builder::setConfigProp);
+            if (baseDirectory != null) {
+                builder.setDeleteOnClose(false);
+            }
+            KafkaClusterTestKit cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(
+                    "Interrupted while starting the embedded Kafka broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded Kafka broker", e);
+        }
+    }
+
+    /** Broker settings for a one-node cluster that serves transactions and consumer groups. */
+    public static Map<String, String> defaultBrokerProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        return props;
+    }
+
+    /** {@code host:port} of the broker's client listener. */
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the embedded Kafka broker cleanly", e);
+        }
+    }
+}
