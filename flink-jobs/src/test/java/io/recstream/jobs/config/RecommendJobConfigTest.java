@@ -1,0 +1,128 @@
+package io.recstream.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recstream.training.SyntheticWorld;
+import io.recstream.training.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecommendJobConfigTest {
+
+    @TempDir static Path tmp;
+    private static String model;
+
+    @BeforeAll
+    static void bundle() throws Exception {
+        SyntheticWorld world = new SyntheticWorld(40, 4, 1.0, 0.8, 1L);
+        Path dir = tmp.resolve("m");
+        Trainer.train(
+                world.history(30, 1_000, 0, 1_000_000),
+                world.itemCategories(),
+                dir,
+                Trainer.Options.defaults().withDimensions(4),
+                new PrintStream(OutputStream.nullOutputStream()));
+        model = dir.toString();
+    }
+
+    @Test
+    void defaultsComeFromTheOptionsAndTheModelCard() {
+        RecommendJobConfig c =
+                RecommendJobConfig.fromArgs("--bootstrap-servers", "h:9092", "--model", model);
+        assertThat(c.interactionsTopic).isEqualTo("interactions");
+        assertThat(c.serving.maxHistory()).isEqualTo(20);
+        assertThat(c.serving.k()).isEqualTo(10);
+        assertThat(c.stateTtl).isEqualTo(c.serving.historyWindow());
+        assertThat(c.transactionTimeout).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.kafkaClientProperties().getProperty("bootstrap.servers")).isEqualTo("h:9092");
+    }
+
+    @Test
+    void flagsOverrideTheYamlFile() throws Exception {
+        Path yaml = tmp.resolve("job.yaml");
+        Files.writeString(
+                yaml, "bootstrap-servers: a:1\nrecommend.k: 5\ninference.batch-size: 16\n");
+        RecommendJobConfig c =
+                RecommendJobConfig.fromArgs(
+                        "--config", yaml.toString(), "--model", model, "--inference.batch-size=32");
+        assertThat(c.bootstrapServers).isEqualTo("a:1");
+        assertThat(c.serving.k()).isEqualTo(5);
+        assertThat(c.batchSize).isEqualTo(32);
+    }
+
+    @Test
+    void errorsNameTheOption() {
+        assertThatThrownBy(() -> RecommendJobConfig.fromArgs("--model", model))
+                .hasMessage("--bootstrap-servers is required");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        model,
+                                        "--inference.batch-sise",
+                                        "3"))
+                .hasMessageContaining("unknown option --inference.batch-sise")
+                .hasMessageContaining("did you mean --inference.batch-size");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        model,
+                                        "--inference.deadline",
+                                        "soon"))
+                .hasMessageContaining("--inference.deadline");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        model,
+                                        "--checkpoint-interval",
+                                        "10m",
+                                        "--transaction-timeout",
+                                        "5m"))
+                .hasMessageContaining("--transaction-timeout");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        tmp.resolve("none").toString()))
+                .hasMessageContaining("not a directory");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        model,
+                                        "--starting-offsets",
+                                        "middle"))
+                .hasMessageContaining("--starting-offsets");
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:1",
+                                        "--model",
+                                        model,
+                                        "--popularity.window",
+                                        "1h",
+                                        "--popularity.slide",
+                                        "7m"))
+                .hasMessageContaining("--popularity.window");
+    }
+}

@@ -1,0 +1,190 @@
+package io.recstream.jobs.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.events.InteractionType;
+import io.recstream.jobs.inference.ScoringRequest;
+import io.recstream.jobs.popularity.PopularItems;
+import io.recstream.model.ModelBundle;
+import io.recstream.model.Vocabulary;
+import io.recstream.training.SyntheticWorld;
+import io.recstream.training.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operator-harness tests of the per-user state: history, window, cold start, timers, TTL. */
+class UserHistoryFunctionTest {
+
+    private static final long WINDOW = 60_000;
+    private static final long HALF_LIFE = 1_000;
+    private static final Duration TTL = Duration.ofMinutes(10);
+
+    @TempDir static Path tmp;
+    private static Path model;
+    private static Vocabulary vocabulary;
+
+    private KeyedBroadcastOperatorTestHarness<String, Interaction, PopularItems, ScoringRequest>
+            harness;
+
+    @BeforeAll
+    static void trainTinyModel() throws Exception {
+        SyntheticWorld world = new SyntheticWorld(60, 6, 1.0, 0.8, 3L);
+        model = tmp.resolve("model");
+        Trainer.train(
+                world.history(50, 4_000, 0, 10_000_000),
+                world.itemCategories(),
+                model,
+                Trainer.Options.defaults().withDimensions(8).withVersion("harness", false),
+                new PrintStream(OutputStream.nullOutputStream()));
+        vocabulary = ModelBundle.load(model).vocabulary();
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        UserHistoryFunction fn =
+                new UserHistoryFunction(
+                        model.toString(),
+                        3,
+                        Duration.ofMillis(WINDOW),
+                        Duration.ofMillis(HALF_LIFE),
+                        2,
+                        4,
+                        TTL);
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        fn,
+                        Interaction::getUserId,
+                        Types.STRING,
+                        UserHistoryFunction.POPULAR_STATE);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static Interaction event(String id, String user, int item, long ts) {
+        Interaction i =
+                new Interaction(
+                        id,
+                        user,
+                        item >= 0 ? vocabulary.itemId(item) : "new-item",
+                        InteractionType.VIEW,
+                        null,
+                        ts);
+        i.setItemIndex(item);
+        return i;
+    }
+
+    private ScoringRequest last() {
+        List<ScoringRequest> out = harness.extractOutputValues();
+        return out.get(out.size() - 1);
+    }
+
+    @Test
+    void firstEventIsColdThenWarmWithRecencyWeightsNewestFirst() throws Exception {
+        harness.processElement(event("e1", "u", 5, 10_000), 10_000);
+        ScoringRequest first = last();
+        assertThat(first.getRequestKey()).isEqualTo("e1");
+        assertThat(first.isCold()).isTrue();
+        assertThat(first.getItems()).containsExactly(5);
+
+        harness.processElement(event("e2", "u", 7, 11_000), 11_000);
+        ScoringRequest second = last();
+        assertThat(second.isCold()).isFalse();
+        assertThat(second.getItems()).containsExactly(7, 5);
+        assertThat(second.getWeights()).containsExactly(1f, 0.5f);
+        assertThat(second.getEventTime()).isEqualTo(11_000);
+    }
+
+    @Test
+    void keepsOnlyTheLastLItemsAndUsersAreSeparate() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            harness.processElement(event("a" + i, "alice", i, 1_000 + i), 1_000 + i);
+        }
+        harness.processElement(event("b0", "bob", 9, 2_000), 2_000);
+        assertThat(last().getItems()).containsExactly(9);
+        harness.processElement(event("a5", "alice", 5, 2_001), 2_001);
+        assertThat(last().getItems()).containsExactly(5, 4, 3);
+    }
+
+    @Test
+    void itemsOlderThanTheWindowAreForgotten() throws Exception {
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000);
+        harness.processElement(event("e2", "u", 2, 2_000), 2_000);
+        harness.processElement(event("e3", "u", 3, 2_000 + WINDOW + 500), 2_000 + WINDOW + 500);
+        assertThat(last().getItems()).containsExactly(3);
+        assertThat(last().isCold()).isTrue();
+    }
+
+    @Test
+    void unknownItemsAreNotStoredButStillAnswered() throws Exception {
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000);
+        harness.processElement(event("e2", "u", -1, 1_500), 1_500);
+        assertThat(last().getRequestKey()).isEqualTo("e2");
+        assertThat(last().getItems()).containsExactly(1);
+    }
+
+    @Test
+    void fallbackIsTheLatestPopularItemsMinusSeenOnes() throws Exception {
+        harness.processBroadcastElement(
+                new PopularItems(
+                        60_000, new int[] {1, 2, 3, 4, 5, 6}, new long[] {60, 50, 40, 30, 20, 10}),
+                60_000);
+        harness.processBroadcastElement(
+                new PopularItems(30_000, new int[] {9, 8, 7, 6}, new long[] {9, 8, 7, 6}), 30_000);
+        harness.processElement(event("e1", "u", 2, 61_000), 61_000);
+        harness.processElement(event("e2", "u", 4, 61_500), 61_500);
+        assertThat(last().getFallback())
+                .as("older window ignored, seen items dropped")
+                .containsExactly(1, 3, 5, 6);
+        assertThat(last().getFallbackScores()).containsExactly(60f, 40f, 20f, 10f);
+    }
+
+    @Test
+    void beforeAnyPopularityWindowTheBundlesPopularItemsAreTheFallback() throws Exception {
+        harness.processElement(event("e1", "u", 0, 1_000), 1_000);
+        // vocabulary index 0 is the most popular training item: seen, so not offered back
+        assertThat(last().getFallback()).hasSize(4).doesNotContain(0).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void eventTimeTimerClearsAQuietUser() throws Exception {
+        harness.processElement(event("a1", "alice", 1, 1_000), 1_000);
+        harness.processElement(event("b1", "bob", 1, 1_000), 1_000);
+        harness.watermark(1_000 + WINDOW / 2);
+        // not yet due: a late event of alice still sees her item
+        harness.processElement(event("a2", "alice", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
+        assertThat(last().getItems()).containsExactly(2, 1);
+        harness.watermark(1_000 + 3 * WINDOW);
+        // bob's timer fired and cleared his state: a late event (within the window of his old
+        // item in event time) finds nothing
+        harness.processElement(event("b2", "bob", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
+        assertThat(last().getItems()).containsExactly(2);
+    }
+
+    @Test
+    void ttlDropsStateOfUsersNoTimerReached() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000);
+        harness.processElement(event("e2", "u", 2, 1_100), 1_100);
+        assertThat(last().isCold()).isFalse();
+        harness.setStateTtlProcessingTime(TTL.toMillis() + 1);
+        harness.processElement(event("e3", "u", 3, 1_200), 1_200);
+        assertThat(last().getItems()).as("expired state is not returned").containsExactly(3);
+        assertThat(last().isCold()).isTrue();
+    }
+}

@@ -1,0 +1,102 @@
+package io.recstream.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recstream.model.InvalidModelBundleException;
+import io.recstream.model.OnnxScorer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exported ONNX graph against a plain double-precision Java computation. */
+class OnnxScorerTest {
+
+    private static final int N = 200;
+    private static final int D = 12;
+    private static final int K = 15;
+    private static final int L = 6;
+
+    @TempDir Path tmp;
+
+    @Test
+    void topKMatchesBruteForce() throws Exception {
+        Random random = new Random(11);
+        float[][] query = new float[N][D];
+        float[][] items = new float[N][D];
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < D; j++) {
+                query[i][j] = (float) random.nextGaussian();
+                items[i][j] = (float) random.nextGaussian();
+            }
+        }
+        Path file = tmp.resolve("model.onnx");
+        OnnxModelWriter.write(OnnxModelWriter.build(query, items, K, "t1", Map.of()), file);
+        try (OnnxScorer scorer = new OnnxScorer(file, "t1", N, 1)) {
+            assertThat(scorer.retrieve()).isEqualTo(K);
+            int batch = 5;
+            OnnxScorer.BatchBuffers buffers = scorer.newBuffers(batch, L);
+            int[][] hist = new int[batch][];
+            float[][] weights = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                int len = 1 + b; // short rows are padded
+                hist[b] = new int[len];
+                weights[b] = new float[len];
+                for (int j = 0; j < len; j++) {
+                    hist[b][j] = random.nextInt(N);
+                    weights[b][j] = (float) Math.pow(0.5, j);
+                }
+                buffers.setRow(b, hist[b], weights[b], len);
+            }
+            OnnxScorer.Scores scores = scorer.score(buffers, batch);
+            for (int b = 0; b < batch; b++) {
+                double[] user = new double[D];
+                double wsum = 0;
+                for (int j = 0; j < hist[b].length; j++) {
+                    wsum += weights[b][j];
+                    for (int d = 0; d < D; d++) {
+                        user[d] += weights[b][j] * query[hist[b][j]][d];
+                    }
+                }
+                double[] all = new double[N];
+                for (int i = 0; i < N; i++) {
+                    for (int d = 0; d < D; d++) {
+                        all[i] += user[d] / wsum * items[i][d];
+                    }
+                }
+                Integer[] order = new Integer[N];
+                for (int i = 0; i < N; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, (x, y) -> Double.compare(all[y], all[x]));
+                for (int r = 0; r < K; r++) {
+                    assertThat(scores.index(b, r)).as("row %d rank %d", b, r).isEqualTo(order[r]);
+                    assertThat((double) scores.score(b, r))
+                            .isCloseTo(all[order[r]], org.assertj.core.api.Assertions.within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsAModelForAnotherVocabularyOrVersion() throws Exception {
+        float[][] e = new float[10][4];
+        Path file = tmp.resolve("model.onnx");
+        OnnxModelWriter.write(OnnxModelWriter.build(e, e, 5, "v1", Map.of()), file);
+        assertThatThrownBy(() -> new OnnxScorer(file, "v1", 11, 1))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("model.onnx")
+                .hasMessageContaining("10 items");
+        assertThatThrownBy(() -> new OnnxScorer(file, "v2", 10, 1))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("'v1'");
+        Path corrupt = tmp.resolve("corrupt.onnx");
+        Files.write(corrupt, new byte[] {1, 2, 3, 4});
+        assertThatThrownBy(() -> new OnnxScorer(corrupt, "v1", 10, 1))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("corrupt.onnx");
+    }
+}
