@@ -1,0 +1,80 @@
+package io.recstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recstream.kafka.embedded.EmbeddedKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line as a user runs it: exit codes and what it prints. */
+class CommandLineITCase {
+
+    private static String captureOut(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void badOptionsExitWithTwoAndNameTheOption() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("demo", "--rate", "0")).isEqualTo(2);
+            assertThat(Main.run("demo", "--duration", "soon")).isEqualTo(2);
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate").contains("--duration");
+    }
+
+    @Test
+    void topicsApplyTwiceChangesNothingTheSecondTime() {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String first =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "topics",
+                                                            "apply",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers()))
+                                            .isZero());
+            assertThat(first).contains("5 topic(s) changed, 0 unchanged");
+            String second =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "topics",
+                                                            "apply",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers()))
+                                            .isZero());
+            assertThat(second).contains("0 topic(s) changed, 5 unchanged");
+            String described =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "topics",
+                                                            "describe",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers()))
+                                            .isZero());
+            assertThat(described)
+                    .contains("recommendations: partitions=4")
+                    .contains("retention.ms=259200000");
+        }
+    }
+}
