@@ -3,6 +3,8 @@ package io.recstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.serde.JsonCodec;
@@ -414,25 +416,18 @@ public final class DemoCommand implements Callable<Integer> {
             }
             int user = world.nextDouble() < newUserShare ? world.newUser() : world.randomUser();
             String userId = SyntheticWorld.userId(user);
-            String type = world.nextDouble() < 0.9 ? "VIEW" : "PURCHASE";
-            String json =
-                    "{\"event_id\":\""
-                            + runId
-                            + "-"
-                            + n
-                            + "\",\"user_id\":\""
-                            + userId
-                            + "\",\"item_id\":\""
-                            + SyntheticWorld.itemId(world.pick(user))
-                            + "\",\"type\":\""
-                            + type
-                            + "\",\"timestamp\":"
-                            + now
-                            + "}";
-            return new Event(
-                    userId.getBytes(StandardCharsets.UTF_8),
-                    json.getBytes(StandardCharsets.UTF_8),
-                    true);
+            InteractionType type =
+                    world.nextDouble() < 0.9 ? InteractionType.VIEW : InteractionType.PURCHASE;
+            byte[] json =
+                    JsonCodec.interaction(
+                            new Interaction(
+                                    runId + "-" + n,
+                                    userId,
+                                    SyntheticWorld.itemId(world.pick(user)),
+                                    type,
+                                    null,
+                                    now));
+            return new Event(userId.getBytes(StandardCharsets.UTF_8), json, true);
         }
 
         private byte[] malformed(long now) {

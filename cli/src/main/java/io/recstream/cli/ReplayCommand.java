@@ -1,6 +1,9 @@
 package io.recstream.cli;
 
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.events.InteractionType;
+import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
 import io.recstream.topics.TopicApplier;
@@ -210,27 +213,22 @@ public final class ReplayCommand implements Callable<Integer> {
                 KafkaProducer<byte[], byte[]> producer = producer(client)) {
             Progress produced = new Progress("produced", events.size());
             for (TrainingEvent e : events) {
-                String type = Double.isNaN(e.value()) ? "VIEW" : "RATING";
-                String value = Double.isNaN(e.value()) ? "" : ",\"value\":" + e.value();
-                String json =
-                        "{\"event_id\":\""
-                                + e.key()
-                                + "\",\"user_id\":\""
-                                + escape(e.userId())
-                                + "\",\"item_id\":\""
-                                + escape(e.itemId())
-                                + "\",\"type\":\""
-                                + type
-                                + "\""
-                                + value
-                                + ",\"timestamp\":"
-                                + e.time()
-                                + "}";
+                byte[] json =
+                        JsonCodec.interaction(
+                                new Interaction(
+                                        e.key(),
+                                        e.userId(),
+                                        e.itemId(),
+                                        Double.isNaN(e.value())
+                                                ? InteractionType.VIEW
+                                                : InteractionType.RATING,
+                                        Double.isNaN(e.value()) ? null : e.value(),
+                                        e.time()));
                 producer.send(
                         new ProducerRecord<>(
                                 config.interactionsTopic,
                                 e.userId().getBytes(StandardCharsets.UTF_8),
-                                json.getBytes(StandardCharsets.UTF_8)),
+                                json),
                         (md, ex) -> {
                             if (ex != null) {
                                 sendError.compareAndSet(null, ex);
@@ -271,10 +269,6 @@ public final class ReplayCommand implements Callable<Integer> {
                 "wrote %,d recommendations to %s in %.1f s%n",
                 written.get(), out, (System.nanoTime() - started) / 1e9);
         return 0;
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {

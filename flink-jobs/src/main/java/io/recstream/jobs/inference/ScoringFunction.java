@@ -6,8 +6,12 @@ import io.recstream.model.ModelBundle;
 import io.recstream.model.OnnxScorer;
 import io.recstream.model.Ranking;
 import io.recstream.model.Vocabulary;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -34,6 +38,9 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
     private transient Counter deadlineCount;
     private transient Counter failureCount;
 
+    /** Requests waiting for the model, so that a request is answered (and counted) once. */
+    private transient Map<ScoringRequest, AtomicBoolean> inFlight;
+
     public ScoringFunction(MicroBatcher.Settings settings, int k, long deadlineMillis) {
         this.settings = settings;
         this.k = k;
@@ -52,6 +59,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         deadlineCount =
                 metrics.addGroup("strategy", "deadline_fallback").counter("recommendations");
         failureCount = metrics.counter("inferenceFailures");
+        inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
     }
 
     @Override
@@ -69,6 +77,8 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
             result.complete(List.of(fallback(request, Strategy.POPULAR)));
             return;
         }
+        AtomicBoolean answered = new AtomicBoolean();
+        inFlight.put(request, answered);
         long expires = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
         batcher.submit(
                 request.getItems(),
@@ -77,6 +87,9 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                 new MicroBatcher.Callback() {
                     @Override
                     public void scored(OnnxScorer.Scores scores, int row) {
+                        if (!claim(request, answered)) {
+                            return; // the deadline fallback went out already
+                        }
                         Ranking.Ranked ranked =
                                 Ranking.select(
                                         scores.indices(),
@@ -101,6 +114,9 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                     @Override
                     public void failed(Throwable error) {
                         failureCount.inc();
+                        if (!claim(request, answered)) {
+                            return;
+                        }
                         deadlineCount.inc();
                         result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
                     }
@@ -109,8 +125,20 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
 
     @Override
     public void timeout(ScoringRequest request, ResultFuture<Recommendation> result) {
+        AtomicBoolean answered = inFlight.get(request);
+        if (answered != null && !claim(request, answered)) {
+            return; // the model's answer won the race
+        }
         deadlineCount.inc();
         result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
+    }
+
+    private boolean claim(ScoringRequest request, AtomicBoolean answered) {
+        if (answered.compareAndSet(false, true)) {
+            inFlight.remove(request);
+            return true;
+        }
+        return false;
     }
 
     private Recommendation fallback(ScoringRequest request, Strategy strategy) {

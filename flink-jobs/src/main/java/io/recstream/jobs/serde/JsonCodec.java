@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
+import io.recstream.jobs.events.DriftAlert;
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import java.io.ByteArrayOutputStream;
@@ -14,8 +17,8 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 
 /**
- * JSON for the records the jobs write: recommendations and dead letters (field names as in
- * kafka-topics/schemas), and reading them back (for the CLI and tests).
+ * JSON writers for every record type (field names as in kafka-topics/schemas), and trusted readers
+ * for the CLI and tests. Untrusted input goes through the {@link RecordParser}s.
  */
 public final class JsonCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -23,29 +26,89 @@ public final class JsonCodec {
 
     private JsonCodec() {}
 
-    public static byte[] recommendation(Recommendation r) {
+    /** The JSON of an interaction as producers write it. */
+    public static byte[] interaction(Interaction i) {
+        return write(
+                g -> {
+                    g.writeStringField(InteractionParser.EVENT_ID, i.getEventId());
+                    g.writeStringField(InteractionParser.USER_ID, i.getUserId());
+                    g.writeStringField(InteractionParser.ITEM_ID, i.getItemId());
+                    g.writeStringField(InteractionParser.TYPE, i.getType().name());
+                    if (i.getValue() != null) {
+                        g.writeNumberField(InteractionParser.VALUE, i.getValue());
+                    }
+                    g.writeNumberField(InteractionParser.TIMESTAMP, i.getTimestamp());
+                });
+    }
+
+    /** The JSON of a feedback record as producers write it. */
+    public static byte[] feedback(Feedback f) {
+        return write(
+                g -> {
+                    g.writeStringField("user_id", f.getUserId());
+                    g.writeStringField("item_id", f.getItemId());
+                    g.writeStringField("type", f.getType().name());
+                    if (f.getValue() != null) {
+                        g.writeNumberField("value", f.getValue());
+                    }
+                    g.writeNumberField("timestamp", f.getTimestamp());
+                    if (f.getRequestKey() != null) {
+                        g.writeStringField("request_key", f.getRequestKey());
+                    }
+                });
+    }
+
+    public static byte[] driftAlert(DriftAlert a) {
+        return write(
+                g -> {
+                    g.writeStringField("alert_id", a.getAlertId());
+                    g.writeStringField("signal", a.getSignal());
+                    g.writeStringField("state", a.getState().name());
+                    g.writeNumberField("value", a.getValue());
+                    g.writeNumberField("enter_threshold", a.getEnterThreshold());
+                    g.writeNumberField("exit_threshold", a.getExitThreshold());
+                    g.writeNumberField("window_start", a.getWindowStart());
+                    g.writeNumberField("window_end", a.getWindowEnd());
+                    g.writeStringField("model_version", a.getModelVersion());
+                    g.writeNumberField("consecutive_windows", a.getConsecutiveWindows());
+                    g.writeStringField("summary", a.getSummary());
+                });
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Fields fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("request_key", r.getRequestKey());
-            g.writeStringField("user_id", r.getUserId());
-            g.writeArrayFieldStart("items");
-            for (int i = 0; i < r.getItemIds().length; i++) {
-                g.writeStartObject();
-                g.writeStringField("item_id", r.getItemIds()[i]);
-                g.writeNumberField("score", r.getScores()[i]);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeStringField("strategy", r.getStrategy().name());
-            g.writeStringField("model_version", r.getModelVersion());
-            g.writeNumberField("event_time", r.getEventTime());
-            g.writeNumberField("emit_time", r.getEmitTime());
+            fields.write(g);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    public static byte[] recommendation(Recommendation r) {
+        return write(
+                g -> {
+                    g.writeStringField("request_key", r.getRequestKey());
+                    g.writeStringField("user_id", r.getUserId());
+                    g.writeArrayFieldStart("items");
+                    for (int i = 0; i < r.getItemIds().length; i++) {
+                        g.writeStartObject();
+                        g.writeStringField("item_id", r.getItemIds()[i]);
+                        g.writeNumberField("score", r.getScores()[i]);
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeStringField("strategy", r.getStrategy().name());
+                    g.writeStringField("model_version", r.getModelVersion());
+                    g.writeNumberField("event_time", r.getEventTime());
+                    g.writeNumberField("emit_time", r.getEmitTime());
+                });
     }
 
     public static Recommendation readRecommendation(byte[] json) {
@@ -73,23 +136,19 @@ public final class JsonCodec {
     }
 
     public static byte[] deadLetter(DeadLetter d) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("reason", d.getReason().name());
-            g.writeStringField("detail", d.getDetail());
-            g.writeStringField("source_topic", d.getSourceTopic());
-            g.writeNumberField("source_partition", d.getSourcePartition());
-            g.writeNumberField("source_offset", d.getSourceOffset());
-            g.writeNumberField("source_timestamp", d.getSourceTimestamp());
-            g.writeStringField("raw_base64", Base64.getEncoder().encodeToString(d.getRaw()));
-            g.writeNumberField("raw_size", d.getRawSize());
-            g.writeBooleanField("truncated", d.isTruncated());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return write(
+                g -> {
+                    g.writeStringField("reason", d.getReason().name());
+                    g.writeStringField("detail", d.getDetail());
+                    g.writeStringField("source_topic", d.getSourceTopic());
+                    g.writeNumberField("source_partition", d.getSourcePartition());
+                    g.writeNumberField("source_offset", d.getSourceOffset());
+                    g.writeNumberField("source_timestamp", d.getSourceTimestamp());
+                    g.writeStringField(
+                            "raw_base64", Base64.getEncoder().encodeToString(d.getRaw()));
+                    g.writeNumberField("raw_size", d.getRawSize());
+                    g.writeBooleanField("truncated", d.isTruncated());
+                });
     }
 
     public static DeadLetter readDeadLetter(byte[] json) {

@@ -54,9 +54,9 @@ public final class ParseFunction extends ProcessFunction<RawRecord, Interaction>
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<Interaction> out) {
         in.inc();
-        ParseResult result = parser.parse(record);
+        ParseResult<Interaction> result = parser.parse(record);
         if (result.isValid()) {
-            Interaction i = result.interaction();
+            Interaction i = result.value();
             i.setItemIndex(vocabulary.indexOf(i.getItemId()));
             if (i.getItemIndex() < 0) {
                 unknownItems.inc();

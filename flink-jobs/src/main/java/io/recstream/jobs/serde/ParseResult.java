@@ -1,11 +1,10 @@
 package io.recstream.jobs.serde;
 
 import io.recstream.jobs.events.DeadLetter;
-import io.recstream.jobs.events.Interaction;
 
-/** Either a valid interaction or a dead letter. */
-public record ParseResult(Interaction interaction, DeadLetter deadLetter) {
+/** Either a valid record or a dead letter saying why it is not. */
+public record ParseResult<T>(T value, DeadLetter deadLetter) {
     public boolean isValid() {
-        return interaction != null;
+        return value != null;
     }
 }

@@ -100,17 +100,40 @@ class RecommendJobITCase {
 
     @Test
     void everyValidEventGetsExactlyOneRecommendationAndBadOnesAreDeadLettered() throws Exception {
-        runAndCheck("plain", false);
+        Map<Strategy, Integer> strategies = runAndCheck("plain", false);
+        assertThat(strategies.getOrDefault(Strategy.MODEL, 0))
+                .as("most known users are scored by the model")
+                .isGreaterThan(VALID_EVENTS / 2);
     }
 
     @Test
     void exactlyOnceAcrossAFailureAfterACompletedCheckpoint() throws Exception {
         FailingSource.FAILED.set(false);
-        runAndCheck("failure", true);
+        Map<Strategy, Integer> strategies = runAndCheck("failure", true);
         assertThat(FailingSource.FAILED.get()).as("the failure was injected").isTrue();
+        assertThat(strategies.getOrDefault(Strategy.MODEL, 0)).isGreaterThan(VALID_EVENTS / 2);
     }
 
-    private void runAndCheck(String name, boolean injectFailure) throws Exception {
+    @Test
+    void missedInferenceDeadlineFallsBackInsteadOfStalling() throws Exception {
+        // Batches wait up to 300 ms to fill and never fill; the deadline is 1 ms.
+        Map<Strategy, Integer> strategies =
+                runAndCheck(
+                        "deadline",
+                        false,
+                        "--inference.deadline",
+                        "1ms",
+                        "--inference.max-wait",
+                        "300ms",
+                        "--inference.batch-size",
+                        "4096");
+        assertThat(strategies).doesNotContainKey(Strategy.MODEL);
+        assertThat(strategies.getOrDefault(Strategy.DEADLINE_FALLBACK, 0))
+                .isGreaterThan(VALID_EVENTS / 2);
+    }
+
+    private Map<Strategy, Integer> runAndCheck(
+            String name, boolean injectFailure, String... extraOptions) throws Exception {
         String in = "interactions-" + name;
         String out = "recommendations-" + name;
         String dlq = "dead-letters-" + name;
@@ -160,34 +183,37 @@ class RecommendJobITCase {
         Map<String, DeadLetterReason> expectedReasons = new HashMap<>();
         assertThat(firstBad).isEqualTo(VALID_EVENTS);
 
-        RecommendJobConfig config =
-                RecommendJobConfig.fromArgs(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--model",
-                        model.toString(),
-                        "--interactions-topic",
-                        in,
-                        "--recommendations-topic",
-                        out,
-                        "--dead-letters-topic",
-                        dlq,
-                        "--group-id",
-                        "it-" + name,
-                        "--transactional-id-prefix",
-                        "it-" + name,
-                        "--checkpoint-interval",
-                        "1s",
-                        "--transaction-timeout",
-                        "2m",
-                        "--parallelism",
-                        Integer.toString(PARALLELISM),
-                        "--popularity.window",
-                        "2m",
-                        "--popularity.slide",
-                        "20s",
-                        "--restart-delay",
-                        "200ms");
+        List<String> options =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--model",
+                                model.toString(),
+                                "--interactions-topic",
+                                in,
+                                "--recommendations-topic",
+                                out,
+                                "--dead-letters-topic",
+                                dlq,
+                                "--group-id",
+                                "it-" + name,
+                                "--transactional-id-prefix",
+                                "it-" + name,
+                                "--checkpoint-interval",
+                                "1s",
+                                "--transaction-timeout",
+                                "2m",
+                                "--parallelism",
+                                Integer.toString(PARALLELISM),
+                                "--popularity.window",
+                                "2m",
+                                "--popularity.slide",
+                                "20s",
+                                "--restart-delay",
+                                "200ms"));
+        options.addAll(List.of(extraOptions));
+        RecommendJobConfig config = RecommendJobConfig.fromArgs(options.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RecommendJob.configure(env, config);
         Source<RawRecord, ?, ?> source = RecommendJob.kafkaSource(config);
@@ -277,9 +303,6 @@ class RecommendJobITCase {
         }
         assertThat(keys).doesNotHaveDuplicates();
         assertThat(new HashSet<>(keys)).isEqualTo(userOfEvent.keySet());
-        assertThat(strategies.getOrDefault(Strategy.MODEL, 0))
-                .as("most known users are scored by the model")
-                .isGreaterThan(VALID_EVENTS / 2);
         assertThat(strategies.getOrDefault(Strategy.POPULAR, 0))
                 .isGreaterThanOrEqualTo(newUserFirstEvents.size());
 
@@ -297,6 +320,7 @@ class RecommendJobITCase {
                     .isNull();
         }
         assertThat(actualReasons).isEqualTo(expectedReasons);
+        return strategies;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -29,9 +29,9 @@ class InteractionParserTest {
                 "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":\"i1\",\"type\":\"RATING\",\"value\":4.5,\"timestamp\":"
                         + (NOW - 1000)
                         + ",\"extra\":true}";
-        ParseResult r = parser.parse(raw(json.getBytes(StandardCharsets.UTF_8), 0));
+        ParseResult<Interaction> r = parser.parse(raw(json.getBytes(StandardCharsets.UTF_8), 0));
         assertThat(r.isValid()).isTrue();
-        Interaction i = r.interaction();
+        Interaction i = r.value();
         assertThat(i.getEventId()).isEqualTo("e1");
         assertThat(i.getUserId()).isEqualTo("u1");
         assertThat(i.getItemId()).isEqualTo("i1");
@@ -42,9 +42,10 @@ class InteractionParserTest {
 
     @Test
     void valueIsOptional() {
-        ParseResult r = parser.parse(raw(TestRecords.interaction("e", "u", "i", "VIEW", NOW), 0));
+        ParseResult<Interaction> r =
+                parser.parse(raw(TestRecords.interaction("e", "u", "i", "VIEW", NOW), 0));
         assertThat(r.isValid()).isTrue();
-        assertThat(r.interaction().getValue()).isNull();
+        assertThat(r.value().getValue()).isNull();
     }
 
     @Test
@@ -52,7 +53,7 @@ class InteractionParserTest {
         long offset = 100;
         Set<DeadLetterReason> seen = EnumSet.noneOf(DeadLetterReason.class);
         for (TestRecords.BadRecord bad : TestRecords.badRecords(NOW)) {
-            ParseResult r = parser.parse(raw(bad.value(), offset));
+            ParseResult<Interaction> r = parser.parse(raw(bad.value(), offset));
             assertThat(r.isValid()).as(bad.label()).isFalse();
             DeadLetter d = r.deadLetter();
             assertThat(d.getReason()).as(bad.label()).isEqualTo(bad.reason());
@@ -73,7 +74,7 @@ class InteractionParserTest {
 
     @Test
     void detailNamesTheField() {
-        ParseResult r =
+        ParseResult<Interaction> r =
                 parser.parse(raw(TestRecords.interaction("e", "u", "i", "TELEPORT", NOW), 0));
         assertThat(r.deadLetter().getDetail()).contains("'type'").contains("TELEPORT");
     }
@@ -81,7 +82,7 @@ class InteractionParserTest {
     @Test
     void oversizedRecordKeepsOnlyABoundedPrefix() {
         byte[] big = new byte[200_000];
-        ParseResult r = parser.parse(raw(big, 0));
+        ParseResult<Interaction> r = parser.parse(raw(big, 0));
         assertThat(r.deadLetter().getReason()).isEqualTo(DeadLetterReason.OVERSIZED);
         assertThat(r.deadLetter().getRaw()).hasSize(4096);
         assertThat(r.deadLetter().isTruncated()).isTrue();

@@ -1,0 +1,7 @@
+package io.recstream.jobs.events;
+
+/** State of a drift alert. */
+public enum AlertState {
+    FIRING,
+    RESOLVED
+}

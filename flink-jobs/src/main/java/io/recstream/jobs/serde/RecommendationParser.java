@@ -1,0 +1,40 @@
+package io.recstream.jobs.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.Strategy;
+import java.util.function.LongSupplier;
+
+/**
+ * Parses and validates recommendation records (kafka-topics/schemas/recommendation.schema.json), as
+ * a consumer of the recommendations topic such as the monitor reads them.
+ */
+public final class RecommendationParser extends RecordParser<Recommendation> {
+
+    public RecommendationParser(ValidationRules rules, LongSupplier clock) {
+        super(rules, clock);
+    }
+
+    @Override
+    protected Recommendation read(JsonNode root) throws Rejection {
+        String requestKey = text(root, "request_key");
+        String userId = text(root, "user_id");
+        JsonNode items = array(root, "items");
+        String[] ids = new String[items.size()];
+        float[] scores = new float[items.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode item = object(items.get(i), "items[" + i + "]");
+            ids[i] = text(item, "item_id");
+            scores[i] = (float) number(item, "score");
+        }
+        return new Recommendation(
+                requestKey,
+                userId,
+                ids,
+                scores,
+                enumValue(root, "strategy", Strategy.class),
+                text(root, "model_version"),
+                eventTime(root, "event_time"),
+                integer(root, "emit_time"));
+    }
+}
