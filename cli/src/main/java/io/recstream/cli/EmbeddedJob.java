@@ -1,5 +1,6 @@
 package io.recstream.cli;
 
+import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.recommend.RecommendJob;
 import org.apache.flink.configuration.Configuration;
@@ -18,7 +19,7 @@ final class EmbeddedJob {
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        RecommendJob.configure(env, config);
+        JobSetup.configure(env, config);
         RecommendJob.forKafka(config).build(env);
         return env.executeAsync(RecommendJob.JOB_NAME);
     }

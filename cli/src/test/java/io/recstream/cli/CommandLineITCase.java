@@ -50,7 +50,7 @@ class CommandLineITCase {
                                                             "--bootstrap-servers",
                                                             kafka.bootstrapServers()))
                                             .isZero());
-            assertThat(first).contains("5 topic(s) changed, 0 unchanged");
+            assertThat(first).contains("6 topic(s) changed, 0 unchanged");
             String second =
                     captureOut(
                             () ->
@@ -61,7 +61,7 @@ class CommandLineITCase {
                                                             "--bootstrap-servers",
                                                             kafka.bootstrapServers()))
                                             .isZero());
-            assertThat(second).contains("0 topic(s) changed, 5 unchanged");
+            assertThat(second).contains("0 topic(s) changed, 6 unchanged");
             String described =
                     captureOut(
                             () ->

@@ -46,7 +46,8 @@ class TopicApplierITCase {
                             "feedback",
                             "recommendations",
                             "drift-alerts",
-                            "dead-letters");
+                            "dead-letters",
+                            "monitor-signals");
             var described = admin.describeTopics(List.of("interactions")).allTopicNames().get();
             assertThat(described.get("interactions").partitions()).hasSize(4);
 

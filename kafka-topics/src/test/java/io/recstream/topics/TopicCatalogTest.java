@@ -18,7 +18,8 @@ class TopicCatalogTest {
                     TopicCatalog.FEEDBACK,
                     TopicCatalog.RECOMMENDATIONS,
                     TopicCatalog.DRIFT_ALERTS,
-                    TopicCatalog.DEAD_LETTERS
+                    TopicCatalog.DEAD_LETTERS,
+                    TopicCatalog.MONITOR_SIGNALS
                 }) {
             TopicSpec spec = catalog.topic(name);
             assertThat(spec.configs()).containsKeys("cleanup.policy", "retention.ms");

@@ -148,6 +148,15 @@ public final class SyntheticWorld {
         return sample(globalCdf);
     }
 
+    /** A popular-weighted item of one category. */
+    public synchronized int pickFrom(int category) {
+        return itemsByCategory.get(category).get(sample(categoryCdf.get(category)));
+    }
+
+    public int categories() {
+        return categories;
+    }
+
     public synchronized double nextDouble() {
         return random.nextDouble();
     }

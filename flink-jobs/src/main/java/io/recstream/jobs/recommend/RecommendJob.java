@@ -1,10 +1,10 @@
 package io.recstream.jobs.recommend;
 
+import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
-import io.recstream.jobs.events.RawRecord;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.inference.MicroBatcher;
 import io.recstream.jobs.inference.ScoringFunction;
@@ -12,31 +12,20 @@ import io.recstream.jobs.inference.ScoringRequest;
 import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.jobs.popularity.Popularity;
 import io.recstream.jobs.serde.DeadLetterSerializer;
-import io.recstream.jobs.serde.ParseFunction;
-import io.recstream.jobs.serde.RawRecordDeserializer;
+import io.recstream.jobs.serde.ItemIndexFunction;
 import io.recstream.jobs.serde.RecommendationSerializer;
+import io.recstream.jobs.serde.RecordFormat;
+import io.recstream.jobs.serde.SplitValid;
 import io.recstream.jobs.state.UserHistoryFunction;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.flink.types.Either;
 
 /**
  * The recommend job:
@@ -55,13 +44,13 @@ public final class RecommendJob {
     public static final String JOB_NAME = "recstream-recommend";
 
     private final RecommendJobConfig config;
-    private final Source<RawRecord, ?, ?> source;
+    private final Source<Either<DeadLetter, Interaction>, ?, ?> source;
     private final Sink<Recommendation> recommendations;
     private final Sink<DeadLetter> deadLetters;
 
     public RecommendJob(
             RecommendJobConfig config,
-            Source<RawRecord, ?, ?> source,
+            Source<Either<DeadLetter, Interaction>, ?, ?> source,
             Sink<Recommendation> recommendations,
             Sink<DeadLetter> deadLetters) {
         this.config = config;
@@ -74,103 +63,27 @@ public final class RecommendJob {
     public static RecommendJob forKafka(RecommendJobConfig config) {
         return new RecommendJob(
                 config,
-                kafkaSource(config),
-                kafkaSink(
+                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION),
+                JobSetup.kafkaSink(
                         config,
                         new RecommendationSerializer(config.recommendationsTopic),
                         config.transactionalIdPrefix + "-recs"),
-                kafkaSink(
+                JobSetup.kafkaSink(
                         config,
                         new DeadLetterSerializer(config.deadLettersTopic),
                         config.transactionalIdPrefix + "-dlq"));
     }
 
-    public static KafkaSource<RawRecord> kafkaSource(RecommendJobConfig config) {
-        OffsetsInitializer start =
-                switch (config.startingOffsets) {
-                    case "earliest" -> OffsetsInitializer.earliest();
-                    case "latest" -> OffsetsInitializer.latest();
-                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                };
-        Properties props = config.kafkaClientProperties();
-        props.setProperty("isolation.level", "read_committed");
-        props.setProperty("commit.offsets.on.checkpoint", "true");
-        return KafkaSource.<RawRecord>builder()
-                .setProperties(props)
-                .setBootstrapServers(config.bootstrapServers)
-                .setTopics(config.interactionsTopic)
-                .setGroupId(config.groupId)
-                .setStartingOffsets(start)
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
-    }
-
-    public static <T> KafkaSink<T> kafkaSink(
-            RecommendJobConfig config,
-            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
-            String transactionalIdPrefix) {
-        Properties props = config.kafkaClientProperties();
-        props.setProperty(
-                "transaction.timeout.ms", Long.toString(config.transactionTimeout.toMillis()));
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setKafkaProducerConfig(props)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .build();
-    }
-
-    /**
-     * Job-level settings: RocksDB state backend with incremental checkpoints, exactly-once
-     * checkpoints at the configured interval, fixed-delay restarts, max parallelism.
-     */
-    public static void configure(StreamExecutionEnvironment env, RecommendJobConfig config) {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        if (config.checkpointStorage != null) {
-            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointStorage);
-        }
-        conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo: every type has a serializer
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
-                config.restartAttempts);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay);
-        env.configure(conf, RecommendJob.class.getClassLoader());
-        env.enableCheckpointing(
-                config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.setMaxParallelism(config.maxParallelism);
-        if (config.parallelism != null) {
-            env.setParallelism(config.parallelism);
-        }
-    }
-
     /** Wires the pipeline into {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<RawRecord> raw =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: interactions")
-                        .uid("interactions-source");
-
         SingleOutputStreamOperator<Interaction> parsed =
-                raw.process(new ParseFunction(config.validation, config.model))
-                        .uid("parse-validate")
-                        .name("Parse and validate");
-        parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
+                JobSetup.validated(env, source, RecordFormat.INTERACTION, config, "interactions");
+        parsed.getSideOutput(SplitValid.DEAD_LETTERS)
                 .sinkTo(deadLetters)
                 .uid("dead-letters-sink")
                 .name("Kafka: dead-letters");
-
         DataStream<Interaction> interactions =
-                parsed.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<Interaction>forBoundedOutOfOrderness(
-                                                config.outOfOrderness)
-                                        .withTimestampAssigner((i, ts) -> i.getTimestamp())
-                                        .withIdleness(config.idleness))
-                        .uid("event-time")
-                        .name("Event time");
+                parsed.map(new ItemIndexFunction(config.model)).name("Vocabulary index");
 
         BroadcastStream<PopularItems> popular =
                 Popularity.topItems(
@@ -226,7 +139,7 @@ public final class RecommendJob {
         }
         RecommendJobConfig config = RecommendJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        configure(env, config);
+        JobSetup.configure(env, config);
         forKafka(config).build(env);
         env.execute(JOB_NAME);
     }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recstream.jobs.events.AlertState;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.DriftAlert;
 import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.events.Strategy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,6 +75,62 @@ public final class JsonCodec {
                     g.writeNumberField("consecutive_windows", a.getConsecutiveWindows());
                     g.writeStringField("summary", a.getSummary());
                 });
+    }
+
+    /** A window's signal value; thresholds are written only when the signal alerts. */
+    public static byte[] signalValue(SignalValue v) {
+        return write(
+                g -> {
+                    g.writeStringField("signal", v.getSignal());
+                    g.writeStringField("model_version", v.getModelVersion());
+                    g.writeStringField("strategy", v.getStrategy());
+                    g.writeNumberField("value", v.getValue());
+                    g.writeNumberField("samples", v.getSamples());
+                    g.writeNumberField("window_start", v.getWindowStart());
+                    g.writeNumberField("window_end", v.getWindowEnd());
+                    if (!Double.isNaN(v.getEnterThreshold())) {
+                        g.writeNumberField("enter_threshold", v.getEnterThreshold());
+                        g.writeNumberField("exit_threshold", v.getExitThreshold());
+                    }
+                });
+    }
+
+    public static SignalValue readSignalValue(byte[] json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            return new SignalValue(
+                    n.get("signal").asText(),
+                    n.get("model_version").asText(),
+                    n.get("strategy").asText(),
+                    n.get("value").asDouble(),
+                    n.get("samples").asLong(),
+                    n.get("window_start").asLong(),
+                    n.get("window_end").asLong(),
+                    n.has("enter_threshold") ? n.get("enter_threshold").asDouble() : Double.NaN,
+                    n.has("exit_threshold") ? n.get("exit_threshold").asDouble() : Double.NaN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static DriftAlert readDriftAlert(byte[] json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            return new DriftAlert(
+                    n.get("alert_id").asText(),
+                    n.get("signal").asText(),
+                    AlertState.valueOf(n.get("state").asText()),
+                    n.get("value").asDouble(),
+                    n.get("enter_threshold").asDouble(),
+                    n.get("exit_threshold").asDouble(),
+                    n.get("window_start").asLong(),
+                    n.get("window_end").asLong(),
+                    n.get("model_version").asText(),
+                    n.get("consecutive_windows").asInt(),
+                    n.get("summary").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private interface Fields {

@@ -2,15 +2,18 @@ package io.recstream.jobs.recommend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
-import io.recstream.jobs.events.RawRecord;
+import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.serde.DeadLetterSerializer;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.serde.RecommendationSerializer;
+import io.recstream.jobs.serde.RecordFormat;
+import io.recstream.jobs.serde.ValidatingDeserializer;
 import io.recstream.jobs.testing.FailingSource;
 import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestRecords;
@@ -31,12 +34,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Either;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -215,17 +218,18 @@ class RecommendJobITCase {
         options.addAll(List.of(extraOptions));
         RecommendJobConfig config = RecommendJobConfig.fromArgs(options.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RecommendJob.configure(env, config);
-        Source<RawRecord, ?, ?> source = RecommendJob.kafkaSource(config);
+        JobSetup.configure(env, config);
+        Source<Either<DeadLetter, Interaction>, ?, ?> source =
+                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION);
         if (injectFailure) {
             source = failing(source);
         }
         new RecommendJob(
                         config,
                         source,
-                        RecommendJob.kafkaSink(
+                        JobSetup.kafkaSink(
                                 config, new RecommendationSerializer(out), "it-" + name + "-recs"),
-                        RecommendJob.kafkaSink(
+                        JobSetup.kafkaSink(
                                 config, new DeadLetterSerializer(dlq), "it-" + name + "-dlq"))
                 .build(env);
         JobClient job = env.executeAsync("it-" + name);
@@ -324,7 +328,9 @@ class RecommendJobITCase {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Source<RawRecord, ?, ?> failing(Source<RawRecord, ?, ?> source) {
-        return new FailingSource(source, TypeInformation.of(RawRecord.class), 200);
+    private static Source<Either<DeadLetter, Interaction>, ?, ?> failing(
+            Source<Either<DeadLetter, Interaction>, ?, ?> source) {
+        return new FailingSource(
+                source, ValidatingDeserializer.typeOf(RecordFormat.INTERACTION), 200);
     }
 }

@@ -73,4 +73,54 @@ public final class KafkaTestUtils {
         }
         return out;
     }
+
+    /** Creates topics and waits until every partition's leader serves it. */
+    public static void createTopics(String bootstrap, int partitions, String... topics)
+            throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(
+                        java.util.Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(
+                            java.util.Arrays.stream(topics)
+                                    .map(
+                                            t ->
+                                                    new org.apache.kafka.clients.admin.NewTopic(
+                                                            t, partitions, (short) 1))
+                                    .toList())
+                    .all()
+                    .get();
+            new io.recstream.topics.TopicApplier(admin, Duration.ofSeconds(30))
+                    .awaitLeaders(List.of(topics));
+        }
+    }
+
+    /**
+     * Reads a topic read_committed from the beginning until {@code done} holds for what was read,
+     * or {@code timeout} passes; returns what was read.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
+            String bootstrap,
+            String topic,
+            java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !done.test(out)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
 }

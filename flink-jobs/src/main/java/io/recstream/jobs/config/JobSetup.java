@@ -1,0 +1,137 @@
+package io.recstream.jobs.config;
+
+import io.recstream.jobs.events.DeadLetter;
+import io.recstream.jobs.serde.RecordFormat;
+import io.recstream.jobs.serde.SplitValid;
+import io.recstream.jobs.serde.ValidatingDeserializer;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Environment, sources and sinks as every recstream job sets them up. */
+public final class JobSetup {
+    private JobSetup() {}
+
+    /**
+     * Job-level settings: RocksDB state backend with incremental checkpoints, exactly-once
+     * checkpoints at the configured interval, fixed-delay restarts, max parallelism, no Kryo.
+     */
+    public static void configure(StreamExecutionEnvironment env, KafkaJobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.checkpointStorage != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointStorage);
+        }
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo: every type has a serializer
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                config.restartAttempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay);
+        env.configure(conf, JobSetup.class.getClassLoader());
+        env.enableCheckpointing(
+                config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setMaxParallelism(config.maxParallelism);
+        if (config.parallelism != null) {
+            env.setParallelism(config.parallelism);
+        }
+    }
+
+    /**
+     * A source of validated records of {@code format} from {@code topic}, read_committed, offsets
+     * committed on checkpoints. Invalid records come out as {@code Left} dead letters.
+     */
+    public static <T> KafkaSource<Either<DeadLetter, T>> kafkaSource(
+            KafkaJobConfig config, String topic, RecordFormat<T> format) {
+        OffsetsInitializer start =
+                switch (config.startingOffsets) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    case "committed-or-earliest" ->
+                            OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                    default ->
+                            OffsetsInitializer.timestamp(
+                                    Long.parseLong(
+                                            config.startingOffsets.substring(
+                                                    "timestamp:".length())));
+                };
+        Properties props = config.kafkaClientProperties();
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("commit.offsets.on.checkpoint", "true");
+        return KafkaSource.<Either<DeadLetter, T>>builder()
+                .setProperties(props)
+                .setBootstrapServers(config.bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(config.groupId)
+                .setClientIdPrefix(config.groupId + "-" + topic)
+                .setStartingOffsets(start)
+                .setDeserializer(new ValidatingDeserializer<>(format, config.validation))
+                .build();
+    }
+
+    /**
+     * Reads a source of validated records with event time and watermarks assigned per Kafka
+     * partition (bounded out-of-orderness, idle partitions do not hold event time back), and splits
+     * off the dead letters ({@link SplitValid#DEAD_LETTERS}).
+     *
+     * @param name names the operators and their uids: {@code <name>-source}, {@code
+     *     <name>-validate}
+     */
+    public static <T> SingleOutputStreamOperator<T> validated(
+            StreamExecutionEnvironment env,
+            Source<Either<DeadLetter, T>, ?, ?> source,
+            RecordFormat<T> format,
+            KafkaJobConfig config,
+            String name) {
+        WatermarkStrategy<Either<DeadLetter, T>> watermarks =
+                WatermarkStrategy.<Either<DeadLetter, T>>forBoundedOutOfOrderness(
+                                config.outOfOrderness)
+                        .withTimestampAssigner(
+                                (record, kafkaTime) ->
+                                        record.isRight()
+                                                ? format.eventTime(record.right())
+                                                : Long.MIN_VALUE)
+                        .withIdleness(config.idleness);
+        return env.fromSource(
+                        source, watermarks, "Kafka: " + name, ValidatingDeserializer.typeOf(format))
+                .uid(name + "-source")
+                .process(new SplitValid<>(format), TypeInformation.of(format.type()))
+                .uid(name + "-validate")
+                .name("Validate " + name);
+    }
+
+    /** An exactly-once Kafka sink with the configured transaction timeout. */
+    public static <T> KafkaSink<T> kafkaSink(
+            KafkaJobConfig config,
+            KafkaRecordSerializationSchema<T> serializer,
+            String transactionalIdPrefix) {
+        Properties props = config.kafkaClientProperties();
+        props.setProperty(
+                "transaction.timeout.ms", Long.toString(config.transactionTimeout.toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+}

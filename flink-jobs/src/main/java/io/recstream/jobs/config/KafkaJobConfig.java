@@ -1,0 +1,201 @@
+package io.recstream.jobs.config;
+
+import io.recstream.jobs.serde.ValidationRules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What every recstream job shares: Kafka connection, model bundle, checkpointing and exactly-once
+ * sink settings, parallelism, event time and input validation.
+ */
+public abstract class KafkaJobConfig implements Serializable {
+
+    /** The options every job has; {@code group} and {@code prefix} are the job's defaults. */
+    static List<Options.Spec> commonOptions(String group, String prefix) {
+        List<Options.Spec> o = new ArrayList<>();
+        o.add(new Options.Spec("bootstrap-servers", null, "Kafka bootstrap servers (required)"));
+        o.add(
+                new Options.Spec(
+                        "kafka-properties",
+                        null,
+                        "client properties file (security.protocol, sasl.*, ssl.*) for every Kafka client"));
+        o.add(
+                new Options.Spec(
+                        "model",
+                        null,
+                        "model bundle directory, readable by every TaskManager (required)"));
+        o.add(new Options.Spec("interactions-topic", "interactions", "interactions topic"));
+        o.add(
+                new Options.Spec(
+                        "recommendations-topic", "recommendations", "recommendations topic"));
+        o.add(new Options.Spec("dead-letters-topic", "dead-letters", "topic for rejected records"));
+        o.add(
+                new Options.Spec(
+                        "group-id",
+                        group,
+                        "consumer group id (offsets are committed on checkpoints)"));
+        o.add(
+                new Options.Spec(
+                        "starting-offsets",
+                        "committed-or-earliest",
+                        "committed-or-earliest | earliest | latest | timestamp:<epoch ms> (records written at or after that time)"));
+        o.add(
+                new Options.Spec(
+                        "transactional-id-prefix",
+                        prefix,
+                        "prefix of the Kafka sinks' transactional ids; unique per job on a cluster"));
+        o.add(
+                new Options.Spec(
+                        "transaction-timeout",
+                        "10m",
+                        "Kafka transaction timeout; above checkpoint interval + restart time, at most the broker's transaction.max.timeout.ms (15m default)"));
+        o.add(
+                new Options.Spec(
+                        "checkpoint-interval",
+                        "10s",
+                        "checkpoint interval; output becomes visible to read_committed consumers on each checkpoint"));
+        o.add(
+                new Options.Spec(
+                        "checkpoint-storage",
+                        null,
+                        "checkpoint directory URI (file:///..., s3://...); default: the cluster's setting"));
+        o.add(new Options.Spec("parallelism", null, "job parallelism (default: the cluster's)"));
+        o.add(
+                new Options.Spec(
+                        "max-parallelism",
+                        "128",
+                        "max parallelism (key groups); fixed for the life of the state"));
+        o.add(new Options.Spec("watermark.out-of-orderness", "5s", "how late events may arrive"));
+        o.add(
+                new Options.Spec(
+                        "watermark.idleness",
+                        "30s",
+                        "a partition quiet this long does not hold back event time"));
+        o.add(
+                new Options.Spec(
+                        "validation.max-record-bytes",
+                        "65536",
+                        "larger records are dead-lettered as OVERSIZED"));
+        o.add(
+                new Options.Spec(
+                        "validation.max-field-length",
+                        "256",
+                        "longer string fields are dead-lettered as FIELD_TOO_LONG"));
+        o.add(
+                new Options.Spec(
+                        "validation.min-event-time",
+                        "0",
+                        "earlier event times (epoch ms) are dead-lettered"));
+        o.add(
+                new Options.Spec(
+                        "validation.max-future-skew",
+                        "1d",
+                        "event times further ahead of the clock are dead-lettered"));
+        o.add(new Options.Spec("restart-attempts", "10", "fixed-delay restart attempts"));
+        o.add(new Options.Spec("restart-delay", "2s", "delay between restarts"));
+        return o;
+    }
+
+    public final String bootstrapServers;
+    public final Properties kafkaProperties;
+    public final String model;
+    public final String interactionsTopic;
+    public final String recommendationsTopic;
+    public final String deadLettersTopic;
+    public final String groupId;
+    public final String startingOffsets;
+    public final String transactionalIdPrefix;
+    public final Duration transactionTimeout;
+    public final Duration checkpointInterval;
+    public final String checkpointStorage;
+    public final Integer parallelism;
+    public final int maxParallelism;
+    public final Duration outOfOrderness;
+    public final Duration idleness;
+    public final ValidationRules validation;
+    public final int restartAttempts;
+    public final Duration restartDelay;
+
+    protected KafkaJobConfig(Options o) {
+        bootstrapServers = o.string("bootstrap-servers");
+        kafkaProperties = loadProperties(o.optionalString("kafka-properties"));
+        model = o.string("model");
+        interactionsTopic = o.string("interactions-topic");
+        recommendationsTopic = o.string("recommendations-topic");
+        deadLettersTopic = o.string("dead-letters-topic");
+        groupId = o.string("group-id");
+        startingOffsets = o.string("starting-offsets");
+        if (!List.of("committed-or-earliest", "earliest", "latest").contains(startingOffsets)
+                && !startingOffsets.matches("timestamp:\\d+")) {
+            throw new IllegalArgumentException(
+                    "--starting-offsets must be committed-or-earliest, earliest, latest or"
+                            + " timestamp:<epoch ms>, got '"
+                            + startingOffsets
+                            + "'");
+        }
+        transactionalIdPrefix = o.string("transactional-id-prefix");
+        transactionTimeout = o.duration("transaction-timeout");
+        checkpointInterval = o.duration("checkpoint-interval");
+        if (transactionTimeout.compareTo(checkpointInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException(
+                    "--transaction-timeout ("
+                            + transactionTimeout
+                            + ") must be at least twice --checkpoint-interval ("
+                            + checkpointInterval
+                            + "): a transaction stays open for a whole checkpoint interval and must survive a restart");
+        }
+        checkpointStorage = o.optionalString("checkpoint-storage");
+        parallelism =
+                o.optionalString("parallelism") == null
+                        ? null
+                        : o.intValue("parallelism", 1, 32768);
+        maxParallelism = o.intValue("max-parallelism", 1, 32768);
+        if (parallelism != null && parallelism > maxParallelism) {
+            throw new IllegalArgumentException(
+                    "--parallelism "
+                            + parallelism
+                            + " exceeds --max-parallelism "
+                            + maxParallelism);
+        }
+        outOfOrderness = o.duration("watermark.out-of-orderness");
+        idleness = o.duration("watermark.idleness");
+        validation =
+                new ValidationRules(
+                        o.intValue("validation.max-record-bytes", 64, 64 * 1024 * 1024),
+                        o.intValue("validation.max-field-length", 1, 1_000_000),
+                        Long.parseLong(o.string("validation.min-event-time")),
+                        o.duration("validation.max-future-skew"),
+                        4096);
+        restartAttempts = o.intValue("restart-attempts", 0, 1_000_000);
+        restartDelay = o.duration("restart-delay");
+    }
+
+    private static Properties loadProperties(String file) {
+        Properties p = new Properties();
+        if (file == null) {
+            return p;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--kafka-properties " + file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return p;
+    }
+
+    /** Kafka client properties: bootstrap servers plus the properties file. */
+    public Properties kafkaClientProperties() {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        p.setProperty("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+}

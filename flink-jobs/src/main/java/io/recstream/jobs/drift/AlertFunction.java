@@ -1,0 +1,113 @@
+package io.recstream.jobs.drift;
+
+import io.recstream.jobs.events.AlertState;
+import io.recstream.jobs.events.DriftAlert;
+import io.recstream.jobs.events.SignalValue;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by signal (and version and strategy): passes every signal value on with its thresholds, and
+ * runs the {@link AlertStateMachine} for signals that have an {@link AlertRule}, emitting a {@link
+ * DriftAlert} on {@link #ALERTS} for each FIRING / RESOLVED transition.
+ */
+public final class AlertFunction extends KeyedProcessFunction<String, SignalValue, SignalValue> {
+
+    public static final OutputTag<DriftAlert> ALERTS = new OutputTag<>("drift-alerts") {};
+
+    private final Map<String, AlertRule> rules;
+
+    private transient ValueState<AlertStatus> status;
+    private transient Counter alertCounter;
+
+    public AlertFunction(Map<String, AlertRule> rules) {
+        this.rules = Map.copyOf(rules);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        status =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "alert-status", TypeInformation.of(AlertStatus.class)));
+        alertCounter = getRuntimeContext().getMetricGroup().addGroup("recstream").counter("alerts");
+    }
+
+    @Override
+    public void processElement(SignalValue v, Context ctx, Collector<SignalValue> out)
+            throws Exception {
+        AlertRule rule = rules.get(v.getSignal());
+        if (rule == null) {
+            out.collect(v);
+            return;
+        }
+        v.setEnterThreshold(rule.enter());
+        v.setExitThreshold(rule.exit());
+        out.collect(v);
+        AlertStatus s = status.value();
+        if (s == null) {
+            s = new AlertStatus();
+        }
+        AlertStateMachine.Transition t =
+                AlertStateMachine.step(s, rule, v.getValue(), v.getSamples(), v.getWindowEnd());
+        status.update(s);
+        if (t != null) {
+            alertCounter.inc();
+            ctx.output(ALERTS, alert(v, rule, t));
+        }
+    }
+
+    static DriftAlert alert(SignalValue v, AlertRule rule, AlertStateMachine.Transition t) {
+        String summary =
+                t.state() == AlertState.FIRING
+                        ? String.format(
+                                Locale.ROOT,
+                                "%s is %.4f, above %.4f for %d consecutive windows (window ending %s,"
+                                        + " model %s). %s",
+                                v.getSignal(),
+                                v.getValue(),
+                                rule.enter(),
+                                t.consecutiveWindows(),
+                                Instant.ofEpochMilli(v.getWindowEnd()),
+                                v.getModelVersion(),
+                                Signals.advice(v.getSignal()))
+                        : String.format(
+                                Locale.ROOT,
+                                "%s is back to %.4f, below %.4f for %d consecutive windows (window"
+                                        + " ending %s, model %s). No action needed.",
+                                v.getSignal(),
+                                v.getValue(),
+                                rule.exit(),
+                                t.consecutiveWindows(),
+                                Instant.ofEpochMilli(v.getWindowEnd()),
+                                v.getModelVersion());
+        return new DriftAlert(
+                v.getSignal()
+                        + "/"
+                        + v.getModelVersion()
+                        + "/"
+                        + v.getWindowEnd()
+                        + "/"
+                        + t.state(),
+                v.getSignal(),
+                t.state(),
+                v.getValue(),
+                rule.enter(),
+                rule.exit(),
+                v.getWindowStart(),
+                v.getWindowEnd(),
+                v.getModelVersion(),
+                t.consecutiveWindows(),
+                summary);
+    }
+}

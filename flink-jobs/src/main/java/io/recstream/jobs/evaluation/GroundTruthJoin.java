@@ -1,0 +1,153 @@
+package io.recstream.jobs.evaluation;
+
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.Outcome;
+import io.recstream.jobs.events.Recommendation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins recommendations with delayed feedback, keyed by user, in event time.
+ *
+ * <p>A recommendation made at time t waits for feedback with time in [t, t + horizon] on one of its
+ * items (when the feedback carries a request key, only the recommendation with that key matches).
+ * At event time t + horizon + allowed lateness a timer closes it: it becomes an {@link Outcome}
+ * with the rank of its best-ranked item that got feedback, or a miss, and its state is removed.
+ * Feedback arriving more than the allowed lateness behind the watermark can no longer be joined
+ * reliably: it goes to {@link #LATE_FEEDBACK} and is counted, never silently dropped. Buffered
+ * feedback is removed once no open or future recommendation can match it.
+ */
+public final class GroundTruthJoin
+        extends KeyedCoProcessFunction<String, Recommendation, Feedback, Outcome> {
+
+    public static final OutputTag<Feedback> LATE_FEEDBACK = new OutputTag<>("late-feedback") {};
+
+    private final long horizonMillis;
+    private final long latenessMillis;
+
+    private transient MapState<String, Recommendation> pending;
+    private transient MapState<Long, List<Feedback>> feedback;
+    private transient Counter lateCounter;
+    private transient Counter outcomeCounter;
+
+    public GroundTruthJoin(long horizonMillis, long latenessMillis) {
+        this.horizonMillis = horizonMillis;
+        this.latenessMillis = latenessMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "pending-recommendations",
+                                        Types.STRING,
+                                        TypeInformation.of(Recommendation.class)));
+        feedback =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "buffered-feedback",
+                                        Types.LONG,
+                                        new ListTypeInfo<>(Feedback.class)));
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
+        lateCounter = metrics.counter("lateFeedback");
+        outcomeCounter = metrics.counter("outcomes");
+    }
+
+    private long closeTime(long eventTime) {
+        return eventTime + horizonMillis + latenessMillis;
+    }
+
+    @Override
+    public void processElement1(Recommendation rec, Context ctx, Collector<Outcome> out)
+            throws Exception {
+        pending.put(rec.getRequestKey(), rec);
+        ctx.timerService().registerEventTimeTimer(closeTime(rec.getEventTime()));
+    }
+
+    @Override
+    public void processElement2(Feedback f, Context ctx, Collector<Outcome> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && f.getTimestamp() < watermark - latenessMillis) {
+            lateCounter.inc();
+            ctx.output(LATE_FEEDBACK, f);
+            return;
+        }
+        List<Feedback> at = feedback.get(f.getTimestamp());
+        if (at == null) {
+            at = new ArrayList<>(1);
+        }
+        at.add(f);
+        feedback.put(f.getTimestamp(), at);
+        // After this, no recommendation it could match is still open.
+        ctx.timerService().registerEventTimeTimer(closeTime(f.getTimestamp()) + 1);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Outcome> out)
+            throws Exception {
+        List<String> closed = new ArrayList<>();
+        for (Map.Entry<String, Recommendation> e : pending.entries()) {
+            Recommendation rec = e.getValue();
+            if (closeTime(rec.getEventTime()) <= timestamp) {
+                out.collect(outcome(rec, timestamp));
+                outcomeCounter.inc();
+                closed.add(e.getKey());
+            }
+        }
+        for (String key : closed) {
+            pending.remove(key);
+        }
+        long oldestUseful = timestamp - horizonMillis - latenessMillis;
+        for (Iterator<Map.Entry<Long, List<Feedback>>> it = feedback.iterator(); it.hasNext(); ) {
+            if (it.next().getKey() < oldestUseful) {
+                it.remove();
+            }
+        }
+    }
+
+    private Outcome outcome(Recommendation rec, long closeTime) throws Exception {
+        int best = -1;
+        String[] items = rec.getItemIds();
+        for (Map.Entry<Long, List<Feedback>> e : feedback.entries()) {
+            long t = e.getKey();
+            if (t < rec.getEventTime() || t > rec.getEventTime() + horizonMillis) {
+                continue;
+            }
+            for (Feedback f : e.getValue()) {
+                if (f.getRequestKey() != null && !f.getRequestKey().equals(rec.getRequestKey())) {
+                    continue;
+                }
+                for (int r = 0; r < items.length && (best < 0 || r < best); r++) {
+                    if (items[r].equals(f.getItemId())) {
+                        best = r;
+                        break;
+                    }
+                }
+            }
+        }
+        return new Outcome(
+                rec.getRequestKey(),
+                rec.getUserId(),
+                rec.getModelVersion(),
+                rec.getStrategy(),
+                rec.getEventTime(),
+                closeTime,
+                items.length,
+                best);
+    }
+}

@@ -1,0 +1,257 @@
+package io.recstream.jobs.monitor;
+
+import io.recstream.jobs.config.JobSetup;
+import io.recstream.jobs.config.MonitorJobConfig;
+import io.recstream.jobs.config.Options;
+import io.recstream.jobs.drift.AlertFunction;
+import io.recstream.jobs.drift.InputStats;
+import io.recstream.jobs.drift.RecommendationStats;
+import io.recstream.jobs.drift.Signals;
+import io.recstream.jobs.evaluation.GroundTruthJoin;
+import io.recstream.jobs.evaluation.OnlineMetrics;
+import io.recstream.jobs.events.DeadLetter;
+import io.recstream.jobs.events.DriftAlert;
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.events.Outcome;
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.inference.ModelRegistry;
+import io.recstream.jobs.serde.DeadLetterSerializer;
+import io.recstream.jobs.serde.DriftAlertSerializer;
+import io.recstream.jobs.serde.RecordFormat;
+import io.recstream.jobs.serde.SignalValueSerializer;
+import io.recstream.jobs.serde.SplitValid;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+
+/**
+ * The monitor job:
+ *
+ * <pre>
+ * recommendations ─┬─▶ keyBy(user): join delayed feedback (horizon, lateness) ─▶ outcomes ─▶ hit-rate@K, NDCG@K, MRR
+ * feedback ────────┘            └─▶ late feedback (counted)
+ * recommendations ─▶ sliding windows: category / top-1 score histograms, cold-user share, coverage ─▶ KL, JS, PSI
+ * interactions ────▶ sliding windows: category histogram ─▶ KL, JS, PSI
+ *   all signals ─▶ keyBy(signal): alert state machine ─▶ drift-alerts (exactly once); every value ─▶ monitor-signals
+ * </pre>
+ *
+ * It reads recommendations as any consumer does (read_committed), so it can be redeployed without
+ * touching serving.
+ */
+public final class MonitorJob {
+
+    public static final String JOB_NAME = "recstream-monitor";
+
+    private final MonitorJobConfig config;
+    private final Source<Either<DeadLetter, Recommendation>, ?, ?> recommendations;
+    private final Source<Either<DeadLetter, Feedback>, ?, ?> feedback;
+    private final Source<Either<DeadLetter, Interaction>, ?, ?> interactions;
+    private final Sink<DeadLetter> deadLetters;
+    private final Sink<DriftAlert> alerts;
+    private final Sink<SignalValue> signals;
+
+    public MonitorJob(
+            MonitorJobConfig config,
+            Source<Either<DeadLetter, Recommendation>, ?, ?> recommendations,
+            Source<Either<DeadLetter, Feedback>, ?, ?> feedback,
+            Source<Either<DeadLetter, Interaction>, ?, ?> interactions,
+            Sink<DeadLetter> deadLetters,
+            Sink<DriftAlert> alerts,
+            Sink<SignalValue> signals) {
+        this.config = config;
+        this.recommendations = recommendations;
+        this.feedback = feedback;
+        this.interactions = interactions;
+        this.deadLetters = deadLetters;
+        this.alerts = alerts;
+        this.signals = signals;
+    }
+
+    /** The job with Kafka sources and exactly-once Kafka sinks, as configured. */
+    public static MonitorJob forKafka(MonitorJobConfig config) {
+        String prefix = config.transactionalIdPrefix;
+        return new MonitorJob(
+                config,
+                JobSetup.kafkaSource(
+                        config, config.recommendationsTopic, RecordFormat.RECOMMENDATION),
+                JobSetup.kafkaSource(config, config.feedbackTopic, RecordFormat.FEEDBACK),
+                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION),
+                JobSetup.kafkaSink(
+                        config, new DeadLetterSerializer(config.deadLettersTopic), prefix + "-dlq"),
+                JobSetup.kafkaSink(
+                        config, new DriftAlertSerializer(config.alertsTopic), prefix + "-alerts"),
+                JobSetup.kafkaSink(
+                        config,
+                        new SignalValueSerializer(config.signalsTopic),
+                        prefix + "-signals"));
+    }
+
+    /** Wires the pipeline into {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<Recommendation> recs =
+                JobSetup.validated(
+                        env,
+                        recommendations,
+                        RecordFormat.RECOMMENDATION,
+                        config,
+                        "recommendations");
+        SingleOutputStreamOperator<Feedback> fb =
+                JobSetup.validated(env, feedback, RecordFormat.FEEDBACK, config, "feedback");
+        SingleOutputStreamOperator<Interaction> ints =
+                JobSetup.validated(
+                        env, interactions, RecordFormat.INTERACTION, config, "interactions");
+        recs.getSideOutput(SplitValid.DEAD_LETTERS)
+                .union(
+                        fb.getSideOutput(SplitValid.DEAD_LETTERS),
+                        ints.getSideOutput(SplitValid.DEAD_LETTERS))
+                .sinkTo(deadLetters)
+                .uid("dead-letters-sink")
+                .name("Kafka: dead-letters");
+
+        SingleOutputStreamOperator<Outcome> outcomes =
+                recs.keyBy(Recommendation::getUserId)
+                        .connect(fb.keyBy(Feedback::getUserId))
+                        .process(
+                                new GroundTruthJoin(
+                                        config.horizon.toMillis(),
+                                        config.allowedLateness.toMillis()))
+                        .uid("ground-truth-join")
+                        .name("Join delayed feedback (event time)");
+
+        String version = ModelRegistry.bundle(config.model).version();
+        DataStream<SignalValue> late =
+                outcomes.getSideOutput(GroundTruthJoin.LATE_FEEDBACK)
+                        .map(
+                                f ->
+                                        new SignalValue(
+                                                Signals.LATE_FEEDBACK,
+                                                version,
+                                                Signals.ALL,
+                                                1,
+                                                1,
+                                                f.getTimestamp(),
+                                                f.getTimestamp() + 1,
+                                                Double.NaN,
+                                                Double.NaN))
+                        .returns(TypeInformation.of(SignalValue.class))
+                        .name("Late feedback")
+                        .keyBy(SignalValue::getSignal)
+                        .reduce(
+                                (a, b) ->
+                                        new SignalValue(
+                                                a.getSignal(),
+                                                a.getModelVersion(),
+                                                a.getStrategy(),
+                                                a.getValue() + b.getValue(),
+                                                a.getSamples() + b.getSamples(),
+                                                Math.min(a.getWindowStart(), b.getWindowStart()),
+                                                Math.max(a.getWindowEnd(), b.getWindowEnd()),
+                                                Double.NaN,
+                                                Double.NaN))
+                        .uid("late-feedback-count")
+                        .name("Count late feedback (running total)");
+
+        DataStream<SignalValue> metrics =
+                OnlineMetrics.compute(outcomes, config.window, config.slide);
+
+        DataStream<SignalValue> completeness =
+                recs.map(r -> Tuple2.of(1L, 0L))
+                        .returns(Types.TUPLE(Types.LONG, Types.LONG))
+                        .name("Recommendation tick")
+                        .union(
+                                outcomes.map(o -> Tuple2.of(0L, 1L))
+                                        .returns(Types.TUPLE(Types.LONG, Types.LONG))
+                                        .name("Outcome tick"))
+                        .windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
+                        .reduce(
+                                (a, b) -> Tuple2.of(a.f0 + b.f0, a.f1 + b.f1),
+                                new Completeness(version))
+                        .uid("label-completeness")
+                        .name("Label completeness (sliding window)");
+
+        RecommendationStats recStats = new RecommendationStats(config.model, config.smoothing);
+        DataStream<SignalValue> recDrift =
+                recs.windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
+                        .aggregate(recStats.aggregate(), recStats.signals())
+                        .uid("recommendation-drift")
+                        .name("Recommendation drift (sliding window)");
+        InputStats inputStats = new InputStats(config.model, config.smoothing);
+        DataStream<SignalValue> inputDrift =
+                ints.windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
+                        .aggregate(inputStats.aggregate(), inputStats.signals())
+                        .uid("input-drift")
+                        .name("Input drift (sliding window)");
+
+        SingleOutputStreamOperator<SignalValue> checked =
+                metrics.union(late, completeness, recDrift, inputDrift)
+                        .keyBy(
+                                v ->
+                                        v.getSignal()
+                                                + "|"
+                                                + v.getModelVersion()
+                                                + "|"
+                                                + v.getStrategy())
+                        .process(new AlertFunction(config.alertRules))
+                        .uid("alerts")
+                        .name("Alert state machine");
+        checked.sinkTo(signals).uid("signals-sink").name("Kafka: monitor-signals");
+        checked.getSideOutput(AlertFunction.ALERTS)
+                .sinkTo(alerts)
+                .uid("alerts-sink")
+                .name("Kafka: drift-alerts");
+    }
+
+    /** Outcomes closed per recommendation made, in the same window. */
+    static final class Completeness
+            extends ProcessAllWindowFunction<Tuple2<Long, Long>, SignalValue, TimeWindow> {
+        private final String version;
+
+        Completeness(String version) {
+            this.version = version;
+        }
+
+        @Override
+        public void process(
+                Context ctx, Iterable<Tuple2<Long, Long>> sums, Collector<SignalValue> out) {
+            Tuple2<Long, Long> s = sums.iterator().next();
+            if (s.f0 > 0) {
+                out.collect(
+                        new SignalValue(
+                                Signals.LABEL_COMPLETENESS,
+                                version,
+                                Signals.ALL,
+                                (double) s.f1 / s.f0,
+                                s.f0,
+                                ctx.window().getStart(),
+                                ctx.window().getEnd(),
+                                Double.NaN,
+                                Double.NaN));
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(
+                    "recstream monitor job. Options:\n" + Options.help(MonitorJobConfig.OPTIONS));
+            return;
+        }
+        MonitorJobConfig config = MonitorJobConfig.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSetup.configure(env, config);
+        forKafka(config).build(env);
+        env.execute(JOB_NAME);
+    }
+}
