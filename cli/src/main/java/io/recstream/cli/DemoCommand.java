@@ -2,11 +2,19 @@ package io.recstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recstream.jobs.config.JobSetup;
+import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.DriftAlert;
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.monitor.MonitorJob;
+import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
@@ -14,6 +22,7 @@ import io.recstream.topics.TopicApplier;
 import io.recstream.topics.TopicCatalog;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
+import io.recstream.training.TrainingEvent;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,11 +34,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,15 +54,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code recstream demo}: the embedded default. A Kafka broker and a Flink MiniCluster in this JVM,
- * a model trained on generated history, the recommend job, and a generator of realistic traffic;
- * progress while it runs and a summary at the end.
+ * a model trained on generated history, the recommend and monitor jobs, and a generator of
+ * realistic traffic and delayed feedback, optionally with planted drift; progress while it runs and
+ * a summary at the end.
  */
 @Command(
         name = "demo",
         description =
-                "Run the recommend job on the embedded default: Kafka (KRaft) and Flink (RocksDB)"
-                        + " in this JVM, fed by a traffic generator.")
+                "Run the recommend and monitor jobs on the embedded default: Kafka (KRaft) and Flink"
+                        + " (RocksDB) in this JVM, fed by a traffic and feedback generator.")
 public final class DemoCommand implements Callable<Integer> {
+
+    private static final String PRIME_PREFIX = "prime-";
 
     @Option(
             names = "--duration",
@@ -88,21 +106,54 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--new-user-share",
-            defaultValue = "0.05",
+            defaultValue = "0.02",
             description = "share of events from brand-new users (default: ${DEFAULT-VALUE})")
     double newUserShare;
+
+    @Option(names = "--drift-at", description = "plant drift this long after the start, e.g. 60s")
+    String driftAt;
+
+    @Option(
+            names = "--drift-end",
+            description = "stop the drift this long after the start (default: never)")
+    String driftEnd;
+
+    @Option(
+            names = "--drift-kind",
+            defaultValue = "category-shift",
+            description = "category-shift | new-users | new-items (default: ${DEFAULT-VALUE})")
+    String driftKind;
+
+    @Option(
+            names = "--monitor-window",
+            defaultValue = "20s",
+            description = "monitor window size (default: ${DEFAULT-VALUE})")
+    String monitorWindow;
+
+    @Option(
+            names = "--monitor-slide",
+            defaultValue = "10s",
+            description = "monitor window slide (default: ${DEFAULT-VALUE})")
+    String monitorSlide;
+
+    @Option(
+            names = "--horizon",
+            defaultValue = "15s",
+            description =
+                    "how long a recommendation waits for feedback (default: ${DEFAULT-VALUE})")
+    String horizon;
 
     @Option(
             names = "--parallelism",
             defaultValue = "2",
-            description = "job parallelism (default: ${DEFAULT-VALUE})")
+            description = "parallelism of each job (default: ${DEFAULT-VALUE})")
     int parallelism;
 
     @Option(
             names = "--checkpoint-interval",
             defaultValue = "1s",
             description =
-                    "checkpoint interval; recommendations become visible on each checkpoint (default: ${DEFAULT-VALUE})")
+                    "checkpoint interval; output becomes visible on each checkpoint (default: ${DEFAULT-VALUE})")
     String checkpointInterval;
 
     @Option(
@@ -117,45 +168,35 @@ public final class DemoCommand implements Callable<Integer> {
                     "where the trained model and checkpoints go (default: a temporary directory)")
     Path workDir;
 
+    private record Plan(Duration runFor, long driftAtMs, long driftEndMs) {}
+
     @Override
     public Integer call() throws Exception {
-        Duration runFor = Durations.parse(duration, "--duration");
-        if (rate < 1) {
-            throw new IllegalArgumentException("--rate must be >= 1, got " + rate);
-        }
-        if (malformedShare < 0 || malformedShare >= 1) {
-            throw new IllegalArgumentException(
-                    "--malformed-share must be in [0, 1), got " + malformedShare);
-        }
-        if (newUserShare < 0 || newUserShare > 1) {
-            throw new IllegalArgumentException(
-                    "--new-user-share must be in [0, 1], got " + newUserShare);
-        }
+        Plan plan = validate();
         PrintStream out = System.out;
         Path work = workDir != null ? workDir : Files.createTempDirectory("recstream-demo-");
         Files.createDirectories(work);
         SyntheticWorld world = SyntheticWorld.demo(seed);
         Path bundleDir = model;
+        List<TrainingEvent> history = List.of();
+        long now = System.currentTimeMillis();
         if (bundleDir == null) {
             bundleDir = work.resolve("model");
-            long now = System.currentTimeMillis();
             out.printf("training a model on generated history (2,000 items, 3,000 users)...%n");
+            history =
+                    world.history(
+                            3_000, 120_000, now - Duration.ofHours(6).toMillis(), now - 60_000);
             Trainer.Report report =
                     Trainer.train(
-                            world.history(
-                                    3_000,
-                                    120_000,
-                                    now - Duration.ofDays(14).toMillis(),
-                                    now - 60_000),
+                            history,
                             world.itemCategories(),
                             bundleDir,
                             Trainer.Options.defaults().withVersion(null, true),
                             out);
             TrainCommand.printReport(report, out);
         } else {
-            // Users of the served model's world still need to exist in the generator.
             while (world.users() < 3_000) {
-                world.newUser();
+                world.newUser(); // users of the served model's world
             }
         }
         ModelBundle bundle = ModelBundle.load(bundleDir);
@@ -168,13 +209,15 @@ public final class DemoCommand implements Callable<Integer> {
             bootstrap = kafka.bootstrapServers();
         }
         Properties client = KafkaClients.properties(bootstrap, commandConfig);
-        try {
+        try (EmbeddedFlink flink = EmbeddedFlink.start(2 * parallelism)) {
             try (Admin admin = Admin.create(client)) {
                 new TopicApplier(admin, Duration.ofSeconds(60))
                         .apply(TopicCatalog.bundled(), false)
                         .forEach(c -> out.println("  topic " + c));
             }
-            return run(out, world, bundle, bootstrap, client, work, runFor);
+            List<TrainingEvent> priming =
+                    history.subList(Math.max(0, history.size() - 60_000), history.size());
+            return run(out, plan, world, bundle, bootstrap, client, work, flink, priming);
         } finally {
             if (kafka != null) {
                 kafka.close();
@@ -182,16 +225,71 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    private Plan validate() {
+        Duration runFor = Durations.parse(duration, "--duration");
+        if (rate < 1) {
+            throw new IllegalArgumentException("--rate must be >= 1, got " + rate);
+        }
+        if (malformedShare < 0 || malformedShare >= 1) {
+            throw new IllegalArgumentException(
+                    "--malformed-share must be in [0, 1), got " + malformedShare);
+        }
+        if (newUserShare < 0 || newUserShare > 1) {
+            throw new IllegalArgumentException(
+                    "--new-user-share must be in [0, 1], got " + newUserShare);
+        }
+        if (!List.of("category-shift", "new-users", "new-items").contains(driftKind)) {
+            throw new IllegalArgumentException(
+                    "--drift-kind must be category-shift, new-users or new-items, got '"
+                            + driftKind
+                            + "'");
+        }
+        long at =
+                driftAt == null
+                        ? Long.MAX_VALUE
+                        : Durations.parse(driftAt, "--drift-at").toMillis();
+        long end =
+                driftEnd == null
+                        ? Long.MAX_VALUE
+                        : Durations.parse(driftEnd, "--drift-end").toMillis();
+        if (driftEnd != null && (driftAt == null || end <= at)) {
+            throw new IllegalArgumentException("--drift-end must come after --drift-at");
+        }
+        return new Plan(runFor, at, end);
+    }
+
+    /** Live counters, shared by the generator, the readers and the progress line. */
+    private static final class Stats {
+        final AtomicLong eventsIn = new AtomicLong();
+        final AtomicLong eventsValid = new AtomicLong();
+        final AtomicLong recommendations = new AtomicLong();
+        final AtomicLong primed = new AtomicLong();
+        final AtomicLong feedbackSent = new AtomicLong();
+        final Map<Strategy, AtomicLong> strategies = new ConcurrentHashMap<>();
+        final LatencyRecorder latency = new LatencyRecorder();
+        final List<DriftAlert> alerts = new CopyOnWriteArrayList<>();
+        final Map<String, SignalValue> signals = new ConcurrentHashMap<>();
+        final AtomicLong lateFeedback = new AtomicLong();
+
+        long strategy(Strategy s) {
+            AtomicLong n = strategies.get(s);
+            return n == null ? 0 : n.get();
+        }
+    }
+
     private int run(
             PrintStream out,
+            Plan plan,
             SyntheticWorld world,
             ModelBundle bundle,
             String bootstrap,
             Properties client,
             Path work,
-            Duration runFor)
+            EmbeddedFlink flink,
+            List<TrainingEvent> priming)
             throws Exception {
-        List<String> args =
+        String run = "demo-" + Long.toString(System.currentTimeMillis(), 36);
+        List<String> common =
                 new ArrayList<>(
                         List.of(
                                 "--bootstrap-servers",
@@ -204,33 +302,40 @@ public final class DemoCommand implements Callable<Integer> {
                                 "5m",
                                 "--parallelism",
                                 Integer.toString(parallelism),
-                                "--popularity.window",
-                                "10m",
-                                "--popularity.slide",
-                                "30s",
-                                "--checkpoint-storage",
-                                work.resolve("checkpoints").toUri().toString(),
-                                "--transactional-id-prefix",
-                                "recstream-demo-" + System.currentTimeMillis()));
+                                "--watermark.idleness",
+                                "5s"));
         if (commandConfig != null) {
-            args.addAll(List.of("--kafka-properties", commandConfig.toString()));
+            common.addAll(List.of("--kafka-properties", commandConfig.toString()));
         }
-        RecommendJobConfig config = RecommendJobConfig.fromArgs(args.toArray(String[]::new));
+        List<String> recArgs = new ArrayList<>(common);
+        recArgs.addAll(
+                List.of(
+                        "--popularity.window",
+                        "10m",
+                        "--popularity.slide",
+                        "30s",
+                        "--checkpoint-storage",
+                        work.resolve("checkpoints/recommend").toUri().toString(),
+                        "--transactional-id-prefix",
+                        run + "-recommend",
+                        "--group-id",
+                        run + "-recommend"));
+        RecommendJobConfig recConfig = RecommendJobConfig.fromArgs(recArgs.toArray(String[]::new));
 
-        LatencyRecorder latency = new LatencyRecorder();
-        Map<Strategy, AtomicLong> strategies = new LinkedHashMap<>();
-        for (Strategy s : Strategy.values()) {
-            strategies.put(s, new AtomicLong());
-        }
-        AtomicLong eventsIn = new AtomicLong();
-        AtomicLong eventsValid = new AtomicLong();
-        AtomicLong sendErrors = new AtomicLong();
-        AtomicReference<Exception> firstSendError = new AtomicReference<>();
+        Stats stats = new Stats();
+        DelayQueue<DueFeedback> feedback = new DelayQueue<>();
+        FeedbackModel feedbackModel =
+                new FeedbackModel(world, seed, Durations.parse(horizon, "--horizon").toMillis());
 
         out.printf(
                 "starting the recommend job on a Flink MiniCluster (parallelism %d, RocksDB, checkpoints every %s)...%n",
                 parallelism, checkpointInterval);
-        JobClient job = EmbeddedJob.start(config, parallelism);
+        StreamExecutionEnvironment recEnv = EmbeddedFlink.environment();
+        JobSetup.configure(recEnv, recConfig);
+        RecommendJob.forKafka(recConfig).build(recEnv);
+        JobID recommend = flink.submit(recEnv, RecommendJob.JOB_NAME);
+        JobID monitor = null;
+
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook =
@@ -244,53 +349,166 @@ public final class DemoCommand implements Callable<Integer> {
                             }
                         });
         Runtime.getRuntime().addShutdownHook(hook);
-        long started = System.currentTimeMillis();
         try (CommittedReader recs =
                         new CommittedReader(
                                 client,
-                                config.recommendationsTopic,
+                                recConfig.recommendationsTopic,
                                 r -> {
+                                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                                    if (key.startsWith(PRIME_PREFIX)) {
+                                        stats.primed.incrementAndGet();
+                                        return;
+                                    }
                                     Recommendation rec = JsonCodec.readRecommendation(r.value());
-                                    latency.record(rec.getEmitTime() - rec.getEventTime());
-                                    strategies.get(rec.getStrategy()).incrementAndGet();
+                                    stats.recommendations.incrementAndGet();
+                                    stats.latency.record(rec.getEmitTime() - rec.getEventTime());
+                                    stats.strategies
+                                            .computeIfAbsent(
+                                                    rec.getStrategy(), s -> new AtomicLong())
+                                            .incrementAndGet();
+                                    feedbackModel.respond(rec, feedback);
                                 });
                 CommittedReader dead =
-                        new CommittedReader(client, config.deadLettersTopic, r -> {});
+                        new CommittedReader(client, recConfig.deadLettersTopic, r -> {});
+                CommittedReader alerts =
+                        new CommittedReader(
+                                client,
+                                TopicCatalog.DRIFT_ALERTS,
+                                r -> stats.alerts.add(JsonCodec.readDriftAlert(r.value())));
+                CommittedReader signals =
+                        new CommittedReader(
+                                client,
+                                TopicCatalog.MONITOR_SIGNALS,
+                                r -> {
+                                    SignalValue v = JsonCodec.readSignalValue(r.value());
+                                    stats.signals.put(
+                                            v.getSignal()
+                                                    + "|"
+                                                    + v.getStrategy()
+                                                    + "|"
+                                                    + v.getWindowStart(),
+                                            v);
+                                    if (v.getSignal().equals("late_feedback")) {
+                                        stats.lateFeedback.accumulateAndGet(
+                                                (long) v.getValue(), Math::max);
+                                    }
+                                });
                 KafkaProducer<byte[], byte[]> producer = producer(client)) {
-            Generator generator = new Generator(world, newUserShare, malformedShare, seed);
-            long end = started + runFor.toMillis();
+            AtomicLong sendErrors = new AtomicLong();
+            AtomicReference<Exception> firstSendError = new AtomicReference<>();
+            if (!priming.isEmpty()) {
+                out.printf(
+                        "warming up user state with the last %,d events of the history...%n",
+                        priming.size());
+                int n = 0;
+                for (TrainingEvent e : priming) {
+                    send(
+                            producer,
+                            recConfig.interactionsTopic,
+                            e.userId(),
+                            JsonCodec.interaction(
+                                    new Interaction(
+                                            PRIME_PREFIX + n++,
+                                            e.userId(),
+                                            e.itemId(),
+                                            InteractionType.VIEW,
+                                            null,
+                                            e.time())),
+                            sendErrors,
+                            firstSendError);
+                }
+                producer.flush();
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (stats.primed.get() < priming.size()
+                        && System.nanoTime() < deadline
+                        && !stop.get()) {
+                    Thread.sleep(100);
+                }
+            }
+            long measureFrom = System.currentTimeMillis();
+            List<String> monArgs = new ArrayList<>(common);
+            monArgs.addAll(
+                    List.of(
+                            "--window",
+                            monitorWindow,
+                            "--slide",
+                            monitorSlide,
+                            "--horizon",
+                            horizon,
+                            "--allowed-lateness",
+                            "5s",
+                            "--alert.min-samples",
+                            "50",
+                            "--starting-offsets",
+                            "timestamp:" + measureFrom,
+                            "--checkpoint-storage",
+                            work.resolve("checkpoints/monitor").toUri().toString(),
+                            "--transactional-id-prefix",
+                            run + "-monitor",
+                            "--group-id",
+                            run + "-monitor"));
+            MonitorJobConfig monConfig = MonitorJobConfig.fromArgs(monArgs.toArray(String[]::new));
+            StreamExecutionEnvironment monEnv = EmbeddedFlink.environment();
+            JobSetup.configure(monEnv, monConfig);
+            MonitorJob.forKafka(monConfig).build(monEnv);
+            monitor = flink.submit(monEnv, MonitorJob.JOB_NAME);
+            out.printf(
+                    "starting the monitor job (windows of %s every %s, feedback horizon %s)...%n",
+                    monitorWindow, monitorSlide, horizon);
+
+            Generator generator = new Generator(world, newUserShare, malformedShare, run);
+            long started = System.currentTimeMillis();
+            long end = started + plan.runFor().toMillis();
             long nextProgress = started + 2_000;
             long sent = 0;
-            out.printf("generating %d events/s for %s (Ctrl-C to stop early)%n", rate, runFor);
+            out.printf(
+                    "generating %d events/s for %s%s (Ctrl-C to stop early)%n",
+                    rate,
+                    plan.runFor(),
+                    driftAt == null
+                            ? ""
+                            : ", "
+                                    + driftKind
+                                    + " drift from "
+                                    + driftAt
+                                    + (driftEnd == null ? "" : " to " + driftEnd));
+            boolean announced = false;
             while (!stop.get() && System.currentTimeMillis() < end) {
                 long now = System.currentTimeMillis();
-                long due = (now - started) * rate / 1000;
+                long elapsed = now - started;
+                boolean drifting = elapsed >= plan.driftAtMs() && elapsed < plan.driftEndMs();
+                if (drifting && !announced) {
+                    out.printf("[%4ds] planting drift: %s%n", elapsed / 1000, driftKind);
+                    announced = true;
+                }
+                long due = elapsed * rate / 1000;
                 while (sent < due) {
-                    Generator.Event e = generator.next(now);
-                    producer.send(
-                            new ProducerRecord<>(config.interactionsTopic, e.key(), e.value()),
-                            (md, ex) -> {
-                                if (ex != null) {
-                                    sendErrors.incrementAndGet();
-                                    firstSendError.compareAndSet(null, ex);
-                                }
-                            });
-                    eventsIn.incrementAndGet();
+                    Generator.Event e = generator.next(now, drifting ? driftKind : null);
+                    send(
+                            producer,
+                            recConfig.interactionsTopic,
+                            e.key(),
+                            e.value(),
+                            sendErrors,
+                            firstSendError);
+                    stats.eventsIn.incrementAndGet();
                     if (e.valid()) {
-                        eventsValid.incrementAndGet();
+                        stats.eventsValid.incrementAndGet();
                     }
                     sent++;
                 }
+                for (DueFeedback f = feedback.poll(); f != null; f = feedback.poll()) {
+                    send(
+                            producer,
+                            TopicCatalog.FEEDBACK,
+                            f.feedback().getUserId(),
+                            JsonCodec.feedback(f.feedback()),
+                            sendErrors,
+                            firstSendError);
+                    stats.feedbackSent.incrementAndGet();
+                }
                 if (now >= nextProgress) {
-                    progress(
-                            out,
-                            now - started,
-                            eventsIn.get(),
-                            eventsValid.get(),
-                            recs.count(),
-                            strategies,
-                            dead.count(),
-                            latency);
+                    progress(out, elapsed, stats, dead.count());
                     nextProgress += 2_000;
                 }
                 Thread.sleep(5);
@@ -298,60 +516,52 @@ public final class DemoCommand implements Callable<Integer> {
             producer.flush();
             if (sendErrors.get() > 0) {
                 throw new IllegalStateException(
-                        sendErrors.get() + " events could not be sent", firstSendError.get());
+                        sendErrors.get() + " records could not be sent", firstSendError.get());
             }
             out.printf(
                     "generator stopped; waiting for the last recommendations (next checkpoint)...%n");
             boolean drained =
-                    recs.awaitCount(eventsValid.get(), Duration.ofSeconds(90))
+                    recs.awaitCount(
+                                    stats.eventsValid.get() + stats.primed.get(),
+                                    Duration.ofSeconds(90))
                             & dead.awaitCount(
-                                    eventsIn.get() - eventsValid.get(), Duration.ofSeconds(30));
-            Thread.sleep(1_000); // a moment to see duplicates, were there any
+                                    stats.eventsIn.get() - stats.eventsValid.get(),
+                                    Duration.ofSeconds(30));
+            Thread.sleep(1_500); // a moment to see duplicates, were there any, and the last signals
             long elapsed = System.currentTimeMillis() - started;
-            progress(
-                    out,
-                    elapsed,
-                    eventsIn.get(),
-                    eventsValid.get(),
-                    recs.count(),
-                    strategies,
-                    dead.count(),
-                    latency);
-            job.cancel().get();
+            progress(out, elapsed, stats, dead.count());
 
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("events_in", eventsIn.get());
-            s.put("events_valid", eventsValid.get());
-            s.put("dead_letters", dead.count());
-            s.put("recommendations_out", recs.count());
-            s.put("cold_start_recommendations", strategies.get(Strategy.POPULAR).get());
-            s.put("model_recommendations", strategies.get(Strategy.MODEL).get());
-            s.put("deadline_fallbacks", strategies.get(Strategy.DEADLINE_FALLBACK).get());
-            s.put("latency_ms_p50", latency.percentile(0.50));
-            s.put("latency_ms_p99", latency.percentile(0.99));
-            s.put(
-                    "latency_note",
-                    "event time to emit time; with exactly-once, records become visible on the next checkpoint");
-            s.put("model_version", bundle.version());
-            s.put("duration_s", elapsed / 1000.0);
-            s.put("complete", drained && recs.count() == eventsValid.get());
+            Map<String, Object> s = summaryOf(stats, dead.count(), bundle, elapsed, drained);
             out.println();
             out.println("summary:");
-            s.forEach((k, v) -> out.printf("  %-28s %s%n", k, v));
+            s.forEach(
+                    (k, v) -> {
+                        if (!(v instanceof List<?>)) {
+                            out.printf("  %-28s %s%n", k, v);
+                        }
+                    });
+            out.printf("  %-28s %d%n", "alerts", stats.alerts.size());
+            for (DriftAlert a : stats.alerts) {
+                out.printf("    %-8s %s%n", a.getState(), a.getSummary());
+            }
             if (summary != null) {
                 new ObjectMapper()
                         .enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValue(summary.toFile(), s);
                 out.println("summary written to " + summary);
             }
-            if (recs.count() != eventsValid.get()) {
+            if (stats.recommendations.get() != stats.eventsValid.get()) {
                 System.err.printf(
                         "error: %d valid events but %d recommendations%n",
-                        eventsValid.get(), recs.count());
+                        stats.eventsValid.get(), stats.recommendations.get());
                 return 1;
             }
             return 0;
         } finally {
+            if (monitor != null) {
+                flink.cancel(monitor);
+            }
+            flink.cancel(recommend);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -361,26 +571,101 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void progress(
-            PrintStream out,
-            long elapsedMs,
-            long in,
-            long valid,
-            long recs,
-            Map<Strategy, AtomicLong> strategies,
-            long dead,
-            LatencyRecorder latency) {
-        double cold = recs == 0 ? 0 : 100.0 * strategies.get(Strategy.POPULAR).get() / recs;
+    private Map<String, Object> summaryOf(
+            Stats stats, long deadLetters, ModelBundle bundle, long elapsed, boolean drained) {
+        long windowMs = Durations.parse(monitorWindow, "--monitor-window").toMillis();
+        long outcomes = 0;
+        double hits = 0;
+        double gain = 0;
+        for (SignalValue v : stats.signals.values()) {
+            // windows that start on a multiple of their size do not overlap
+            if (!v.getStrategy().equals("ALL") || v.getWindowStart() % windowMs != 0) {
+                continue;
+            }
+            switch (v.getSignal()) {
+                case "outcomes" -> outcomes += (long) v.getValue();
+                case "hit_rate_at_k" -> hits += v.getValue() * v.getSamples();
+                case "ndcg_at_k" -> gain += v.getValue() * v.getSamples();
+                default -> {}
+            }
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("events_in", stats.eventsIn.get());
+        s.put("events_valid", stats.eventsValid.get());
+        s.put("dead_letters", deadLetters);
+        s.put("recommendations_out", stats.recommendations.get());
+        s.put("cold_start_recommendations", stats.strategy(Strategy.POPULAR));
+        s.put("model_recommendations", stats.strategy(Strategy.MODEL));
+        s.put("deadline_fallbacks", stats.strategy(Strategy.DEADLINE_FALLBACK));
+        s.put("latency_ms_p50", stats.latency.percentile(0.50));
+        s.put("latency_ms_p99", stats.latency.percentile(0.99));
+        s.put(
+                "latency_note",
+                "event time to emit time; with exactly-once, records become visible on the next checkpoint");
+        s.put("model_version", bundle.version());
+        s.put("feedback_sent", stats.feedbackSent.get());
+        s.put("outcomes", outcomes);
+        s.put("hit_rate_at_k", outcomes == 0 ? null : hits / outcomes);
+        s.put("ndcg_at_k", outcomes == 0 ? null : gain / outcomes);
+        s.put("late_feedback", stats.lateFeedback.get());
+        List<Map<String, Object>> alerts = new ArrayList<>();
+        for (DriftAlert a : stats.alerts) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("signal", a.getSignal());
+            m.put("state", a.getState().name());
+            m.put("value", a.getValue());
+            m.put("window_end", a.getWindowEnd());
+            alerts.add(m);
+        }
+        s.put("alerts", alerts);
+        s.put("duration_s", elapsed / 1000.0);
+        s.put("complete", drained && stats.recommendations.get() == stats.eventsValid.get());
+        return s;
+    }
+
+    private static void progress(PrintStream out, long elapsedMs, Stats s, long dead) {
+        long recs = s.recommendations.get();
+        double cold = recs == 0 ? 0 : 100.0 * s.strategy(Strategy.POPULAR) / recs;
+        SignalValue latestHit = null;
+        for (SignalValue v : s.signals.values()) {
+            if (v.getSignal().equals("hit_rate_at_k")
+                    && v.getStrategy().equals("ALL")
+                    && (latestHit == null || v.getWindowEnd() > latestHit.getWindowEnd())) {
+                latestHit = v;
+            }
+        }
         out.printf(
-                "[%4ds] events in %,d (valid %,d) | recommendations %,d | cold-start %.1f%% | dead letters %,d | latency p50 %d ms p99 %d ms%n",
+                "[%4ds] events %,d (valid %,d) | recs %,d | cold %.1f%% | dead letters %,d | latency p50 %d ms p99 %d ms"
+                        + " | feedback %,d | hit-rate@k %s | alerts %d%n",
                 elapsedMs / 1000,
-                in,
-                valid,
+                s.eventsIn.get(),
+                s.eventsValid.get(),
                 recs,
                 cold,
                 dead,
-                latency.percentile(0.5),
-                latency.percentile(0.99));
+                s.latency.percentile(0.5),
+                s.latency.percentile(0.99),
+                s.feedbackSent.get(),
+                latestHit == null ? "-" : String.format("%.3f", latestHit.getValue()),
+                s.alerts.size());
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            String key,
+            byte[] value,
+            AtomicLong errors,
+            AtomicReference<Exception> first) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+                (md, ex) -> {
+                    if (ex != null) {
+                        errors.incrementAndGet();
+                        first.compareAndSet(null, ex);
+                    }
+                });
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {
@@ -392,9 +677,84 @@ public final class DemoCommand implements Callable<Integer> {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Live traffic from the synthetic world, with a share of malformed records. */
+    /** Feedback waiting for its send time. */
+    record DueFeedback(Feedback feedback, long sendAt) implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(sendAt - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed o) {
+            return Long.compare(sendAt, ((DueFeedback) o).sendAt);
+        }
+    }
+
+    /**
+     * How users answer recommendations: the more of a list matches their taste, the likelier a
+     * click or purchase on a matching item, seconds later; some feedback comes after the horizon,
+     * some is sent long after it happened (late).
+     */
+    static final class FeedbackModel {
+        private final SyntheticWorld world;
+        private final java.util.Random random;
+        private final long horizonMs;
+
+        FeedbackModel(SyntheticWorld world, long seed, long horizonMs) {
+            this.world = world;
+            this.random = new java.util.Random(seed ^ 0x5eed);
+            this.horizonMs = horizonMs;
+        }
+
+        synchronized void respond(Recommendation rec, DelayQueue<DueFeedback> queue) {
+            int user = SyntheticWorld.number(rec.getUserId());
+            List<String> liked = new ArrayList<>();
+            for (String id : rec.getItemIds()) {
+                if (world.likes(user, SyntheticWorld.number(id))) {
+                    liked.add(id);
+                }
+            }
+            double p = 0.05 + 0.5 * liked.size() / Math.max(1, rec.getItemIds().length);
+            if (liked.isEmpty() || random.nextDouble() >= p) {
+                return;
+            }
+            String item = liked.get(0);
+            if (liked.size() > 1 && random.nextDouble() < 0.4) {
+                item = liked.get(1 + random.nextInt(liked.size() - 1));
+            }
+            double roll = random.nextDouble();
+            long delay =
+                    (long)
+                            Math.min(
+                                    horizonMs * 0.9,
+                                    -Math.log(1 - random.nextDouble()) * horizonMs / 4);
+            long sendLag = 0;
+            if (roll < 0.05) {
+                delay = horizonMs + 1_000 + random.nextInt(10_000); // after the horizon
+            } else if (roll < 0.08) {
+                sendLag = 3 * horizonMs; // happened in time, reported late
+            }
+            long at = rec.getEventTime() + delay;
+            FeedbackType type =
+                    random.nextDouble() < 0.8 ? FeedbackType.CLICK : FeedbackType.PURCHASE;
+            queue.add(
+                    new DueFeedback(
+                            new Feedback(
+                                    rec.getUserId(),
+                                    item,
+                                    type,
+                                    null,
+                                    at,
+                                    random.nextBoolean() ? rec.getRequestKey() : null),
+                            at + sendLag));
+        }
+    }
+
+    /**
+     * Live traffic from the synthetic world, with a share of malformed records and optional drift.
+     */
     static final class Generator {
-        record Event(byte[] key, byte[] value, boolean valid) {}
+        record Event(String key, byte[] value, boolean valid) {}
 
         private final SyntheticWorld world;
         private final double newUserShare;
@@ -402,32 +762,35 @@ public final class DemoCommand implements Callable<Integer> {
         private final String runId;
         private long n;
 
-        Generator(SyntheticWorld world, double newUserShare, double malformedShare, long seed) {
+        Generator(SyntheticWorld world, double newUserShare, double malformedShare, String runId) {
             this.world = world;
             this.newUserShare = newUserShare;
             this.malformedShare = malformedShare;
-            this.runId = Long.toString(System.currentTimeMillis(), 36) + "-" + seed;
+            this.runId = runId;
         }
 
-        Event next(long now) {
+        Event next(long now, String drift) {
             n++;
             if (world.nextDouble() < malformedShare) {
                 return new Event(null, malformed(now), false);
             }
-            int user = world.nextDouble() < newUserShare ? world.newUser() : world.randomUser();
+            double newUsers = "new-users".equals(drift) ? 0.6 : newUserShare;
+            int user = world.nextDouble() < newUsers ? world.newUser() : world.randomUser();
             String userId = SyntheticWorld.userId(user);
+            String itemId;
+            if ("category-shift".equals(drift) && world.nextDouble() < 0.8) {
+                itemId = SyntheticWorld.itemId(world.pickFrom(0));
+            } else if ("new-items".equals(drift) && world.nextDouble() < 0.5) {
+                itemId = "new-item-" + (int) (world.nextDouble() * 500);
+            } else {
+                itemId = SyntheticWorld.itemId(world.pick(user));
+            }
             InteractionType type =
                     world.nextDouble() < 0.9 ? InteractionType.VIEW : InteractionType.PURCHASE;
             byte[] json =
                     JsonCodec.interaction(
-                            new Interaction(
-                                    runId + "-" + n,
-                                    userId,
-                                    SyntheticWorld.itemId(world.pick(user)),
-                                    type,
-                                    null,
-                                    now));
-            return new Event(userId.getBytes(StandardCharsets.UTF_8), json, true);
+                            new Interaction(runId + "-" + n, userId, itemId, type, null, now));
+            return new Event(userId, json, true);
         }
 
         private byte[] malformed(long now) {

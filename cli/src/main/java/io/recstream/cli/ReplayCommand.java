@@ -1,8 +1,15 @@
 package io.recstream.cli;
 
+import io.recstream.jobs.config.JobSetup;
+import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
+import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.monitor.MonitorJob;
+import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
@@ -26,7 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -94,6 +101,38 @@ public final class ReplayCommand implements Callable<Integer> {
     int parallelism;
 
     @Option(
+            names = "--monitor",
+            description =
+                    "also run the monitor job over the replayed period; each replayed interaction also"
+                            + " counts as feedback for earlier recommendations")
+    boolean monitor;
+
+    @Option(
+            names = "--series",
+            description =
+                    "with --monitor: write every window's signal values and every alert as JSON lines")
+    Path series;
+
+    @Option(
+            names = "--window",
+            defaultValue = "90d",
+            description = "with --monitor: window size in event time (default: ${DEFAULT-VALUE})")
+    String window;
+
+    @Option(
+            names = "--slide",
+            defaultValue = "30d",
+            description = "with --monitor: window slide in event time (default: ${DEFAULT-VALUE})")
+    String slide;
+
+    @Option(
+            names = "--horizon",
+            defaultValue = "30d",
+            description =
+                    "with --monitor: how long a recommendation waits for its user to rate one of its items (default: ${DEFAULT-VALUE})")
+    String horizon;
+
+    @Option(
             names = "--popularity-window",
             defaultValue = "30d",
             description = "popularity window in event time (default: ${DEFAULT-VALUE})")
@@ -152,9 +191,22 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** Replays may close their windows with an event after the present. */
+    private static final String FAR_FUTURE = "36500d";
+
     private int replay(
             List<TrainingEvent> events, ModelBundle bundle, String bootstrap, Properties client)
             throws Exception {
+        long first = events.get(0).time();
+        long last = events.get(events.size() - 1).time();
+        long outOfOrderness = last - first + Duration.ofDays(1).toMillis();
+        long closeAll =
+                last
+                        + outOfOrderness
+                        + Durations.parse(window, "--window").toMillis()
+                        + Durations.parse(slide, "--slide").toMillis()
+                        + Durations.parse(horizon, "--horizon").toMillis()
+                        + Duration.ofDays(2).toMillis();
         String run = "recstream-replay-" + System.currentTimeMillis();
         List<String> args =
                 new ArrayList<>(
@@ -180,7 +232,9 @@ public final class ReplayCommand implements Callable<Integer> {
                                 "--popularity.slide",
                                 popularitySlide,
                                 "--watermark.out-of-orderness",
-                                "30d"));
+                                "30d",
+                                "--validation.max-future-skew",
+                                FAR_FUTURE));
         if (commandConfig != null) {
             args.addAll(List.of("--kafka-properties", commandConfig.toString()));
         }
@@ -189,86 +243,253 @@ public final class ReplayCommand implements Callable<Integer> {
         events.forEach(e -> pending.add(e.key()));
         AtomicLong written = new AtomicLong();
         AtomicReference<Exception> sendError = new AtomicReference<>();
+        List<byte[]> signalRecords = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<byte[]> alertRecords = new java.util.concurrent.CopyOnWriteArrayList<>();
         long started = System.nanoTime();
-        JobClient job = EmbeddedJob.start(config, parallelism);
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out));
-                CommittedReader reader =
-                        new CommittedReader(
-                                client,
-                                config.recommendationsTopic,
-                                r -> {
-                                    String key = new String(r.key(), StandardCharsets.UTF_8);
-                                    if (pending.remove(key)) {
-                                        try {
-                                            synchronized (file) {
-                                                file.write(r.value());
-                                                file.write('\n');
-                                            }
-                                        } catch (java.io.IOException e) {
-                                            throw new java.io.UncheckedIOException(e);
-                                        }
-                                        written.incrementAndGet();
-                                    }
-                                });
-                KafkaProducer<byte[], byte[]> producer = producer(client)) {
-            Progress produced = new Progress("produced", events.size());
-            for (TrainingEvent e : events) {
-                byte[] json =
-                        JsonCodec.interaction(
-                                new Interaction(
-                                        e.key(),
-                                        e.userId(),
-                                        e.itemId(),
-                                        Double.isNaN(e.value())
-                                                ? InteractionType.VIEW
-                                                : InteractionType.RATING,
-                                        Double.isNaN(e.value()) ? null : e.value(),
-                                        e.time()));
-                producer.send(
-                        new ProducerRecord<>(
-                                config.interactionsTopic,
-                                e.userId().getBytes(StandardCharsets.UTF_8),
-                                json),
-                        (md, ex) -> {
-                            if (ex != null) {
-                                sendError.compareAndSet(null, ex);
-                            }
-                        });
-                produced.step(1);
-            }
-            producer.flush();
-            produced.done();
-            if (sendError.get() != null) {
-                throw new IllegalStateException("sending interactions failed", sendError.get());
-            }
-            Progress consumed = new Progress("recommendations", events.size());
-            long lastProgress = 0;
-            long idleSince = System.nanoTime();
-            while (written.get() < events.size()) {
-                long w = written.get();
-                if (w != lastProgress) {
-                    consumed.step(w - lastProgress);
-                    lastProgress = w;
-                    idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince > Duration.ofMinutes(2).toNanos()) {
-                    throw new IllegalStateException(
-                            "no recommendations for 2 minutes; "
-                                    + w
-                                    + " of "
-                                    + events.size()
-                                    + " written");
+        try (EmbeddedFlink flink = EmbeddedFlink.start(monitor ? 2 * parallelism : parallelism)) {
+            StreamExecutionEnvironment recEnv = EmbeddedFlink.environment();
+            JobSetup.configure(recEnv, config);
+            RecommendJob.forKafka(config).build(recEnv);
+            flink.submit(recEnv, RecommendJob.JOB_NAME);
+            if (monitor) {
+                List<String> monArgs =
+                        new ArrayList<>(
+                                List.of(
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--model",
+                                        bundle.directory().toString(),
+                                        "--checkpoint-interval",
+                                        "1s",
+                                        "--transaction-timeout",
+                                        "5m",
+                                        "--parallelism",
+                                        Integer.toString(parallelism),
+                                        "--group-id",
+                                        run + "-monitor",
+                                        "--transactional-id-prefix",
+                                        run + "-monitor",
+                                        "--starting-offsets",
+                                        "earliest",
+                                        "--window",
+                                        window,
+                                        "--slide",
+                                        slide,
+                                        "--horizon",
+                                        horizon,
+                                        "--allowed-lateness",
+                                        "1d",
+                                        // Replayed years arrive within seconds, in any order across
+                                        // partitions: no window closes before the end of the
+                                        // replay.
+                                        "--watermark.out-of-orderness",
+                                        outOfOrderness + "ms",
+                                        "--watermark.idleness",
+                                        "5s",
+                                        "--validation.max-future-skew",
+                                        FAR_FUTURE));
+                if (commandConfig != null) {
+                    monArgs.addAll(List.of("--kafka-properties", commandConfig.toString()));
                 }
-                Thread.sleep(200);
+                MonitorJobConfig monConfig =
+                        MonitorJobConfig.fromArgs(monArgs.toArray(String[]::new));
+                StreamExecutionEnvironment monEnv = EmbeddedFlink.environment();
+                JobSetup.configure(monEnv, monConfig);
+                MonitorJob.forKafka(monConfig).build(monEnv);
+                flink.submit(monEnv, MonitorJob.JOB_NAME);
             }
-            consumed.step(written.get() - lastProgress);
-            consumed.done();
-        } finally {
-            job.cancel().get();
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out));
+                    CommittedReader reader =
+                            new CommittedReader(
+                                    client,
+                                    config.recommendationsTopic,
+                                    r -> {
+                                        String key = new String(r.key(), StandardCharsets.UTF_8);
+                                        if (pending.remove(key)) {
+                                            try {
+                                                synchronized (file) {
+                                                    file.write(r.value());
+                                                    file.write('\n');
+                                                }
+                                            } catch (java.io.IOException e) {
+                                                throw new java.io.UncheckedIOException(e);
+                                            }
+                                            written.incrementAndGet();
+                                        }
+                                    });
+                    CommittedReader signals =
+                            new CommittedReader(
+                                    client,
+                                    TopicCatalog.MONITOR_SIGNALS,
+                                    r -> signalRecords.add(r.value()));
+                    CommittedReader alerts =
+                            new CommittedReader(
+                                    client,
+                                    TopicCatalog.DRIFT_ALERTS,
+                                    r -> alertRecords.add(r.value()));
+                    KafkaProducer<byte[], byte[]> producer = producer(client)) {
+                Progress produced = new Progress("produced", events.size());
+                for (TrainingEvent e : events) {
+                    boolean rated = !Double.isNaN(e.value());
+                    byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
+                    send(
+                            producer,
+                            new ProducerRecord<>(
+                                    config.interactionsTopic,
+                                    key,
+                                    JsonCodec.interaction(
+                                            new Interaction(
+                                                    e.key(),
+                                                    e.userId(),
+                                                    e.itemId(),
+                                                    rated
+                                                            ? InteractionType.RATING
+                                                            : InteractionType.VIEW,
+                                                    rated ? e.value() : null,
+                                                    e.time()))),
+                            sendError);
+                    if (monitor) {
+                        send(
+                                producer,
+                                new ProducerRecord<>(
+                                        TopicCatalog.FEEDBACK,
+                                        key,
+                                        JsonCodec.feedback(
+                                                new Feedback(
+                                                        e.userId(),
+                                                        e.itemId(),
+                                                        rated
+                                                                ? FeedbackType.RATING
+                                                                : FeedbackType.CLICK,
+                                                        rated ? e.value() : null,
+                                                        e.time(),
+                                                        null))),
+                                sendError);
+                    }
+                    produced.step(1);
+                }
+                producer.flush();
+                produced.done();
+                if (sendError.get() != null) {
+                    throw new IllegalStateException("sending interactions failed", sendError.get());
+                }
+                Progress consumed = new Progress("recommendations", events.size());
+                awaitProgress(written, events.size(), consumed, "recommendations");
+                consumed.done();
+                if (monitor) {
+                    // Once every recommendation is out, one event far after the replayed period
+                    // moves event time past it, so every window over it closes. Sent earlier, it
+                    // could overtake the replay in another partition.
+                    long now = closeAll;
+                    byte[] key = "replay-end".getBytes(StandardCharsets.UTF_8);
+                    send(
+                            producer,
+                            new ProducerRecord<>(
+                                    config.interactionsTopic,
+                                    key,
+                                    JsonCodec.interaction(
+                                            new Interaction(
+                                                    "replay-end",
+                                                    "replay-end",
+                                                    "replay-end",
+                                                    InteractionType.VIEW,
+                                                    null,
+                                                    now))),
+                            sendError);
+                    send(
+                            producer,
+                            new ProducerRecord<>(
+                                    TopicCatalog.FEEDBACK,
+                                    key,
+                                    JsonCodec.feedback(
+                                            new Feedback(
+                                                    "replay-end",
+                                                    "replay-end",
+                                                    FeedbackType.CLICK,
+                                                    null,
+                                                    now,
+                                                    null))),
+                            sendError);
+                    producer.flush();
+                    System.err.println("waiting for the monitor's last windows...");
+                    // Done when the windows holding the last replayed event have closed for the
+                    // recommendation, input and outcome signals, and nothing else arrives.
+                    java.util.Set<String> closed = new java.util.HashSet<>();
+                    long quietSince = System.nanoTime();
+                    int seen = 0;
+                    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        int size = signalRecords.size();
+                        for (int i = seen; i < size; i++) {
+                            SignalValue v = JsonCodec.readSignalValue(signalRecords.get(i));
+                            if (v.getWindowStart() <= last && last < v.getWindowEnd()) {
+                                closed.add(v.getSignal());
+                            }
+                        }
+                        if (size != seen) {
+                            seen = size;
+                            quietSince = System.nanoTime();
+                        } else if (closed.containsAll(
+                                        List.of(
+                                                "recommended_category_kl",
+                                                "input_category_kl",
+                                                "hit_rate_at_k"))
+                                && System.nanoTime() - quietSince
+                                        > Duration.ofSeconds(3).toNanos()) {
+                            break;
+                        }
+                        Thread.sleep(200);
+                    }
+                }
+            }
         }
         System.out.printf(
                 "wrote %,d recommendations to %s in %.1f s%n",
                 written.get(), out, (System.nanoTime() - started) / 1e9);
+        if (monitor) {
+            List<String> lines = SeriesFile.lines(signalRecords, alertRecords);
+            if (series != null) {
+                Files.write(series, lines);
+                System.out.printf(
+                        "wrote %,d signal values and %,d alert transitions to %s%n",
+                        signalRecords.size(), alertRecords.size(), series);
+            }
+            alertRecords.forEach(
+                    a -> System.out.println("  " + JsonCodec.readDriftAlert(a).getSummary()));
+        }
         return 0;
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            ProducerRecord<byte[], byte[]> record,
+            AtomicReference<Exception> error) {
+        producer.send(
+                record,
+                (md, ex) -> {
+                    if (ex != null) {
+                        error.compareAndSet(null, ex);
+                    }
+                });
+    }
+
+    private static void awaitProgress(AtomicLong done, long total, Progress progress, String what)
+            throws InterruptedException {
+        long last = 0;
+        long idleSince = System.nanoTime();
+        while (done.get() < total) {
+            long d = done.get();
+            if (d != last) {
+                progress.step(d - last);
+                last = d;
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince > Duration.ofMinutes(2).toNanos()) {
+                throw new IllegalStateException(
+                        "no " + what + " for 2 minutes; " + d + " of " + total);
+            }
+            Thread.sleep(200);
+        }
+        progress.step(done.get() - last);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {

@@ -148,6 +148,29 @@ public final class SyntheticWorld {
         return sample(globalCdf);
     }
 
+    /** Whether an item is in one of the user's preferred categories. */
+    public synchronized boolean likes(int user, int item) {
+        if (user < 0 || user >= userTastes.size() || item < 0 || item >= items) {
+            return false;
+        }
+        for (int c : userTastes.get(user)) {
+            if (itemCategory[item] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The number of an id made by {@link #userId} or {@link #itemId}, or -1. */
+    public static int number(String id) {
+        int dash = id.lastIndexOf('-');
+        try {
+            return Integer.parseInt(id.substring(dash + 1));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
     /** A popular-weighted item of one category. */
     public synchronized int pickFrom(int category) {
         return itemsByCategory.get(category).get(sample(categoryCdf.get(category)));

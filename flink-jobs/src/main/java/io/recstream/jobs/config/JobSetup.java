@@ -4,6 +4,7 @@ import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.SplitValid;
 import io.recstream.jobs.serde.ValidatingDeserializer;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -101,7 +102,7 @@ public final class JobSetup {
             RecordFormat<T> format,
             KafkaJobConfig config,
             String name) {
-        WatermarkStrategy<Either<DeadLetter, T>> watermarks =
+        WatermarkStrategy<Either<DeadLetter, T>> strategy =
                 WatermarkStrategy.<Either<DeadLetter, T>>forBoundedOutOfOrderness(
                                 config.outOfOrderness)
                         .withTimestampAssigner(
@@ -110,6 +111,15 @@ public final class JobSetup {
                                                 ? format.eventTime(record.right())
                                                 : Long.MIN_VALUE)
                         .withIdleness(config.idleness);
+        // All sources of a job share one alignment group, so the monitor's three topics also
+        // advance together.
+        WatermarkStrategy<Either<DeadLetter, T>> watermarks =
+                config.maxDrift == null
+                        ? strategy
+                        : strategy.withWatermarkAlignment(
+                                "recstream-" + config.groupId,
+                                config.maxDrift,
+                                Duration.ofMillis(200));
         return env.fromSource(
                         source, watermarks, "Kafka: " + name, ValidatingDeserializer.typeOf(format))
                 .uid(name + "-source")

@@ -80,6 +80,11 @@ public abstract class KafkaJobConfig implements Serializable {
                         "a partition quiet this long does not hold back event time"));
         o.add(
                 new Options.Spec(
+                        "watermark.max-drift",
+                        null,
+                        "watermark alignment: pause partitions running further ahead in event time than this (replays, backlogs; default: off)"));
+        o.add(
+                new Options.Spec(
                         "validation.max-record-bytes",
                         "65536",
                         "larger records are dead-lettered as OVERSIZED"));
@@ -119,6 +124,7 @@ public abstract class KafkaJobConfig implements Serializable {
     public final int maxParallelism;
     public final Duration outOfOrderness;
     public final Duration idleness;
+    public final Duration maxDrift;
     public final ValidationRules validation;
     public final int restartAttempts;
     public final Duration restartDelay;
@@ -166,6 +172,10 @@ public abstract class KafkaJobConfig implements Serializable {
         }
         outOfOrderness = o.duration("watermark.out-of-orderness");
         idleness = o.duration("watermark.idleness");
+        maxDrift =
+                o.optionalString("watermark.max-drift") == null
+                        ? null
+                        : o.duration("watermark.max-drift");
         validation =
                 new ValidationRules(
                         o.intValue("validation.max-record-bytes", 64, 64 * 1024 * 1024),

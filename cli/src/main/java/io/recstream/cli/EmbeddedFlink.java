@@ -1,0 +1,60 @@
+package io.recstream.cli;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * A Flink MiniCluster in this JVM that runs several jobs side by side, as a session cluster does.
+ */
+final class EmbeddedFlink implements AutoCloseable {
+    private final MiniCluster cluster;
+
+    private EmbeddedFlink(MiniCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    static EmbeddedFlink start(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(RestOptions.BIND_PORT, "0");
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(slots)
+                                .build());
+        cluster.start();
+        return new EmbeddedFlink(cluster);
+    }
+
+    /** An environment to build a job in; submit it with {@link #submit}. */
+    static StreamExecutionEnvironment environment() {
+        return StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+    }
+
+    JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        return cluster.submitJob(graph).get().getJobID();
+    }
+
+    void cancel(JobID job) {
+        try {
+            cluster.cancelJob(job).get();
+        } catch (Exception e) {
+            // already finished or failed: nothing to cancel
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
