@@ -77,4 +77,52 @@ class CommandLineITCase {
                     .contains("retention.ms=259200000");
         }
     }
+
+    @Test
+    void demoServesEveryValidEventAndMonitorsIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path summary = dir.resolve("summary.json");
+        String out =
+                captureOut(
+                        () ->
+                                assertThat(
+                                                Main.run(
+                                                        "demo",
+                                                        "--duration",
+                                                        "25s",
+                                                        "--rate",
+                                                        "150",
+                                                        "--monitor-window",
+                                                        "10s",
+                                                        "--monitor-slide",
+                                                        "5s",
+                                                        "--horizon",
+                                                        "5s",
+                                                        "--drift-at",
+                                                        "10s",
+                                                        "--drift-kind",
+                                                        "new-items",
+                                                        "--work-dir",
+                                                        dir.resolve("work").toString(),
+                                                        "--summary",
+                                                        summary.toString()))
+                                        .isZero());
+        assertThat(out).contains("summary:");
+        com.fasterxml.jackson.databind.JsonNode s =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());
+        assertThat(s.get("events_valid").asLong()).isPositive();
+        assertThat(s.get("recommendations_out").asLong()).isEqualTo(s.get("events_valid").asLong());
+        assertThat(s.get("dead_letters").asLong())
+                .isEqualTo(s.get("events_in").asLong() - s.get("events_valid").asLong());
+        assertThat(s.get("complete").asBoolean()).isTrue();
+        assertThat(s.get("outcomes").asLong()).isPositive();
+        assertThat(s.get("hit_rate_at_k").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.get("alerts").isArray()).isTrue();
+        assertThat(s.get("alerts"))
+                .anySatisfy(
+                        a -> {
+                            assertThat(a.get("signal").asText()).isEqualTo("input_category_kl");
+                            assertThat(a.get("state").asText()).isEqualTo("FIRING");
+                        });
+    }
 }

@@ -112,10 +112,10 @@ public final class MonitorJob {
         SingleOutputStreamOperator<Interaction> ints =
                 JobSetup.validated(
                         env, interactions, RecordFormat.INTERACTION, config, "interactions");
+        // Invalid interactions are the recommend job's to dead-letter (it owns that topic's
+        // input); here they are only counted, so each bad record is dead-lettered once.
         recs.getSideOutput(SplitValid.DEAD_LETTERS)
-                .union(
-                        fb.getSideOutput(SplitValid.DEAD_LETTERS),
-                        ints.getSideOutput(SplitValid.DEAD_LETTERS))
+                .union(fb.getSideOutput(SplitValid.DEAD_LETTERS))
                 .sinkTo(deadLetters)
                 .uid("dead-letters-sink")
                 .name("Kafka: dead-letters");

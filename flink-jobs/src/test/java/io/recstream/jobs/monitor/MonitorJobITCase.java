@@ -258,6 +258,13 @@ class MonitorJobITCase {
                         "z",
                         JsonCodec.feedback(
                                 new Feedback("z", "x", FeedbackType.CLICK, null, later, null))));
+        records.add(
+                record(
+                        "feedback-" + name,
+                        "u1",
+                        "{\"user_id\":\"u1\",".getBytes(StandardCharsets.UTF_8)));
+        records.add(
+                record("interactions-" + name, "u1", "not json".getBytes(StandardCharsets.UTF_8)));
         KafkaTestUtils.produce(kafka.bootstrapServers(), records);
 
         JobClient monitor = startMonitor(monitorOptions(name, "earliest"));
@@ -353,6 +360,25 @@ class MonitorJobITCase {
                     .extracting(SignalValue::getValue)
                     .contains(3.0)
                     .allMatch(v -> v <= 3.0);
+            // Bad feedback is dead-lettered once; bad interactions are left to the recommend job.
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    KafkaTestUtils.readCommitted(
+                            kafka.bootstrapServers(),
+                            "dead-letters-" + name,
+                            1,
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(2));
+            assertThat(dead)
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                var d = JsonCodec.readDeadLetter(r.value());
+                                assertThat(d.getSourceTopic()).isEqualTo("feedback-" + name);
+                                assertThat(d.getReason())
+                                        .isEqualTo(
+                                                io.recstream.jobs.events.DeadLetterReason
+                                                        .MALFORMED_JSON);
+                            });
             // the late feedback did not change the closed window's metrics
             assertThat(after)
                     .filteredOn(
@@ -450,9 +476,10 @@ class MonitorJobITCase {
             Thread.sleep(5);
 
             // The recommend job's two subtasks write a burst of 11 event-time minutes in a few
-            // seconds, so recommendations reach the monitor minutes apart in event time.
+            // seconds, so recommendations reach the monitor minutes apart in event time: the
+            // bound covers the whole burst, and the tail below closes the windows.
             List<String> options = monitorOptions(name, "timestamp:" + measureFrom);
-            options.addAll(List.of("--watermark.out-of-orderness", "5m"));
+            options.addAll(List.of("--watermark.out-of-orderness", "15m"));
             monitor = startMonitor(options);
             List<ProducerRecord<byte[], byte[]>> traffic = new ArrayList<>();
             for (int w = 0; w < WINDOWS; w++) {
@@ -482,7 +509,7 @@ class MonitorJobITCase {
                                 name + "-tail-" + e,
                                 e,
                                 world.pick(e),
-                                t0 + (WINDOWS + 10) * MINUTE + e));
+                                t0 + (WINDOWS + 20) * MINUTE + e));
             }
             KafkaTestUtils.produce(bootstrap, traffic);
             long lastWindow = t0 + (WINDOWS - 1) * MINUTE;
