@@ -2,7 +2,6 @@ package io.recstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.DriftAlert;
@@ -13,8 +12,6 @@ import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.events.Strategy;
-import io.recstream.jobs.monitor.MonitorJob;
-import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
@@ -44,7 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -289,38 +285,27 @@ public final class DemoCommand implements Callable<Integer> {
             List<TrainingEvent> priming)
             throws Exception {
         String run = "demo-" + Long.toString(System.currentTimeMillis(), 36);
-        List<String> common =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
+        String model = bundle.directory().toString();
+        RecommendJobConfig recConfig =
+                RecommendJobConfig.fromArgs(
+                        EmbeddedFlink.jobArgs(
                                 bootstrap,
-                                "--model",
-                                bundle.directory().toString(),
-                                "--checkpoint-interval",
+                                commandConfig,
+                                model,
                                 checkpointInterval,
-                                "--transaction-timeout",
-                                "5m",
-                                "--parallelism",
-                                Integer.toString(parallelism),
+                                parallelism,
                                 "--watermark.idleness",
-                                "5s"));
-        if (commandConfig != null) {
-            common.addAll(List.of("--kafka-properties", commandConfig.toString()));
-        }
-        List<String> recArgs = new ArrayList<>(common);
-        recArgs.addAll(
-                List.of(
-                        "--popularity.window",
-                        "10m",
-                        "--popularity.slide",
-                        "30s",
-                        "--checkpoint-storage",
-                        work.resolve("checkpoints/recommend").toUri().toString(),
-                        "--transactional-id-prefix",
-                        run + "-recommend",
-                        "--group-id",
-                        run + "-recommend"));
-        RecommendJobConfig recConfig = RecommendJobConfig.fromArgs(recArgs.toArray(String[]::new));
+                                "5s",
+                                "--popularity.window",
+                                "10m",
+                                "--popularity.slide",
+                                "30s",
+                                "--checkpoint-storage",
+                                work.resolve("checkpoints/recommend").toUri().toString(),
+                                "--transactional-id-prefix",
+                                run + "-recommend",
+                                "--group-id",
+                                run + "-recommend"));
 
         Stats stats = new Stats();
         DelayQueue<DueFeedback> feedback = new DelayQueue<>();
@@ -330,10 +315,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(
                 "starting the recommend job on a Flink MiniCluster (parallelism %d, RocksDB, checkpoints every %s)...%n",
                 parallelism, checkpointInterval);
-        StreamExecutionEnvironment recEnv = EmbeddedFlink.environment();
-        JobSetup.configure(recEnv, recConfig);
-        RecommendJob.forKafka(recConfig).build(recEnv);
-        JobID recommend = flink.submit(recEnv, RecommendJob.JOB_NAME);
+        JobID recommend = flink.submitRecommend(recConfig);
         JobID monitor = null;
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -426,32 +408,35 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             long measureFrom = System.currentTimeMillis();
-            List<String> monArgs = new ArrayList<>(common);
-            monArgs.addAll(
-                    List.of(
-                            "--window",
-                            monitorWindow,
-                            "--slide",
-                            monitorSlide,
-                            "--horizon",
-                            horizon,
-                            "--allowed-lateness",
-                            "5s",
-                            "--alert.min-samples",
-                            "50",
-                            "--starting-offsets",
-                            "timestamp:" + measureFrom,
-                            "--checkpoint-storage",
-                            work.resolve("checkpoints/monitor").toUri().toString(),
-                            "--transactional-id-prefix",
-                            run + "-monitor",
-                            "--group-id",
-                            run + "-monitor"));
-            MonitorJobConfig monConfig = MonitorJobConfig.fromArgs(monArgs.toArray(String[]::new));
-            StreamExecutionEnvironment monEnv = EmbeddedFlink.environment();
-            JobSetup.configure(monEnv, monConfig);
-            MonitorJob.forKafka(monConfig).build(monEnv);
-            monitor = flink.submit(monEnv, MonitorJob.JOB_NAME);
+            monitor =
+                    flink.submitMonitor(
+                            MonitorJobConfig.fromArgs(
+                                    EmbeddedFlink.jobArgs(
+                                            bootstrap,
+                                            commandConfig,
+                                            model,
+                                            checkpointInterval,
+                                            parallelism,
+                                            "--watermark.idleness",
+                                            "5s",
+                                            "--window",
+                                            monitorWindow,
+                                            "--slide",
+                                            monitorSlide,
+                                            "--horizon",
+                                            horizon,
+                                            "--allowed-lateness",
+                                            "5s",
+                                            "--alert.min-samples",
+                                            "50",
+                                            "--starting-offsets",
+                                            "timestamp:" + measureFrom,
+                                            "--checkpoint-storage",
+                                            work.resolve("checkpoints/monitor").toUri().toString(),
+                                            "--transactional-id-prefix",
+                                            run + "-monitor",
+                                            "--group-id",
+                                            run + "-monitor")));
             out.printf(
                     "starting the monitor job (windows of %s every %s, feedback horizon %s)...%n",
                     monitorWindow, monitorSlide, horizon);

@@ -1,5 +1,10 @@
 package io.recstream.cli;
 
+import io.recstream.jobs.config.JobSetup;
+import io.recstream.jobs.config.MonitorJobConfig;
+import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.monitor.MonitorJob;
+import io.recstream.jobs.recommend.RecommendJob;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -43,6 +48,48 @@ final class EmbeddedFlink implements AutoCloseable {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
         return cluster.submitJob(graph).get().getJobID();
+    }
+
+    /** Submits the recommend job with {@code config}. */
+    JobID submitRecommend(RecommendJobConfig config) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        JobSetup.configure(env, config);
+        RecommendJob.forKafka(config).build(env);
+        return submit(env, RecommendJob.JOB_NAME);
+    }
+
+    /** Submits the monitor job with {@code config}. */
+    JobID submitMonitor(MonitorJobConfig config) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        JobSetup.configure(env, config);
+        MonitorJob.forKafka(config).build(env);
+        return submit(env, MonitorJob.JOB_NAME);
+    }
+
+    /**
+     * The options every embedded job gets: connection, model, checkpointing and parallelism, plus
+     * {@code extra}.
+     */
+    static String[] jobArgs(
+            String bootstrap,
+            java.nio.file.Path commandConfig,
+            String model,
+            String checkpointInterval,
+            int parallelism,
+            String... extra) {
+        java.util.List<String> args =
+                new java.util.ArrayList<>(
+                        java.util.List.of(
+                                "--bootstrap-servers", bootstrap,
+                                "--model", model,
+                                "--checkpoint-interval", checkpointInterval,
+                                "--transaction-timeout", "5m",
+                                "--parallelism", Integer.toString(parallelism)));
+        if (commandConfig != null) {
+            args.addAll(java.util.List.of("--kafka-properties", commandConfig.toString()));
+        }
+        args.addAll(java.util.List.of(extra));
+        return args.toArray(String[]::new);
     }
 
     void cancel(JobID job) {

@@ -1,6 +1,5 @@
 package io.recstream.cli;
 
-import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.Feedback;
@@ -8,8 +7,6 @@ import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.SignalValue;
-import io.recstream.jobs.monitor.MonitorJob;
-import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
@@ -33,7 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -208,19 +204,15 @@ public final class ReplayCommand implements Callable<Integer> {
                         + Durations.parse(horizon, "--horizon").toMillis()
                         + Duration.ofDays(2).toMillis();
         String run = "recstream-replay-" + System.currentTimeMillis();
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
+        String model = bundle.directory().toString();
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(
+                        EmbeddedFlink.jobArgs(
                                 bootstrap,
-                                "--model",
-                                bundle.directory().toString(),
-                                "--checkpoint-interval",
+                                commandConfig,
+                                model,
                                 "1s",
-                                "--transaction-timeout",
-                                "5m",
-                                "--parallelism",
-                                Integer.toString(parallelism),
+                                parallelism,
                                 "--group-id",
                                 run,
                                 "--transactional-id-prefix",
@@ -235,10 +227,6 @@ public final class ReplayCommand implements Callable<Integer> {
                                 "30d",
                                 "--validation.max-future-skew",
                                 FAR_FUTURE));
-        if (commandConfig != null) {
-            args.addAll(List.of("--kafka-properties", commandConfig.toString()));
-        }
-        RecommendJobConfig config = RecommendJobConfig.fromArgs(args.toArray(String[]::new));
         Set<String> pending = ConcurrentHashMap.newKeySet();
         events.forEach(e -> pending.add(e.key()));
         AtomicLong written = new AtomicLong();
@@ -247,24 +235,16 @@ public final class ReplayCommand implements Callable<Integer> {
         List<byte[]> alertRecords = new java.util.concurrent.CopyOnWriteArrayList<>();
         long started = System.nanoTime();
         try (EmbeddedFlink flink = EmbeddedFlink.start(monitor ? 2 * parallelism : parallelism)) {
-            StreamExecutionEnvironment recEnv = EmbeddedFlink.environment();
-            JobSetup.configure(recEnv, config);
-            RecommendJob.forKafka(config).build(recEnv);
-            flink.submit(recEnv, RecommendJob.JOB_NAME);
+            flink.submitRecommend(config);
             if (monitor) {
-                List<String> monArgs =
-                        new ArrayList<>(
-                                List.of(
-                                        "--bootstrap-servers",
+                flink.submitMonitor(
+                        MonitorJobConfig.fromArgs(
+                                EmbeddedFlink.jobArgs(
                                         bootstrap,
-                                        "--model",
-                                        bundle.directory().toString(),
-                                        "--checkpoint-interval",
+                                        commandConfig,
+                                        model,
                                         "1s",
-                                        "--transaction-timeout",
-                                        "5m",
-                                        "--parallelism",
-                                        Integer.toString(parallelism),
+                                        parallelism,
                                         "--group-id",
                                         run + "-monitor",
                                         "--transactional-id-prefix",
@@ -279,24 +259,14 @@ public final class ReplayCommand implements Callable<Integer> {
                                         horizon,
                                         "--allowed-lateness",
                                         "1d",
-                                        // Replayed years arrive within seconds, in any order across
-                                        // partitions: no window closes before the end of the
-                                        // replay.
+                                        // Replayed years arrive within seconds, in any order
+                                        // across partitions: no window closes before the end.
                                         "--watermark.out-of-orderness",
                                         outOfOrderness + "ms",
                                         "--watermark.idleness",
                                         "5s",
                                         "--validation.max-future-skew",
-                                        FAR_FUTURE));
-                if (commandConfig != null) {
-                    monArgs.addAll(List.of("--kafka-properties", commandConfig.toString()));
-                }
-                MonitorJobConfig monConfig =
-                        MonitorJobConfig.fromArgs(monArgs.toArray(String[]::new));
-                StreamExecutionEnvironment monEnv = EmbeddedFlink.environment();
-                JobSetup.configure(monEnv, monConfig);
-                MonitorJob.forKafka(monConfig).build(monEnv);
-                flink.submit(monEnv, MonitorJob.JOB_NAME);
+                                        FAR_FUTURE)));
             }
             try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out));
                     CommittedReader reader =
