@@ -12,6 +12,7 @@ import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.metrics.Metrics;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
@@ -159,6 +160,17 @@ public final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--metrics-port",
+            description = "serve Prometheus metrics of both jobs on this port while the demo runs")
+    Integer metricsPort;
+
+    @Option(
+            names = "--metrics-bind",
+            defaultValue = "127.0.0.1",
+            description = "address of the metrics endpoint (default: ${DEFAULT-VALUE})")
+    String metricsBind;
+
+    @Option(
             names = "--work-dir",
             description =
                     "where the trained model and checkpoints go (default: a temporary directory)")
@@ -205,6 +217,10 @@ public final class DemoCommand implements Callable<Integer> {
             bootstrap = kafka.bootstrapServers();
         }
         Properties client = KafkaClients.properties(bootstrap, commandConfig);
+        if (metricsPort != null) {
+            int port = Metrics.serve(metricsBind, metricsPort);
+            out.printf("metrics at http://%s:%d/metrics%n", metricsBind, port);
+        }
         try (EmbeddedFlink flink = EmbeddedFlink.start(2 * parallelism)) {
             try (Admin admin = Admin.create(client)) {
                 new TopicApplier(admin, Duration.ofSeconds(60))
@@ -215,6 +231,7 @@ public final class DemoCommand implements Callable<Integer> {
                     history.subList(Math.max(0, history.size() - 60_000), history.size());
             return run(out, plan, world, bundle, bootstrap, client, work, flink, priming);
         } finally {
+            Metrics.stop();
             if (kafka != null) {
                 kafka.close();
             }

@@ -82,6 +82,47 @@ class CommandLineITCase {
     void demoServesEveryValidEventAndMonitorsIt(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path summary = dir.resolve("summary.json");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        java.util.concurrent.atomic.AtomicReference<String> scraped =
+                new java.util.concurrent.atomic.AtomicReference<>("");
+        Thread scraper =
+                new Thread(
+                        () -> {
+                            java.net.http.HttpClient http =
+                                    java.net.http.HttpClient.newHttpClient();
+                            while (!Thread.currentThread().isInterrupted()) {
+                                try {
+                                    String body =
+                                            http.send(
+                                                            java.net.http.HttpRequest.newBuilder(
+                                                                            java.net.URI.create(
+                                                                                    "http://127.0.0.1:"
+                                                                                            + port
+                                                                                            + "/metrics"))
+                                                                    .build(),
+                                                            java.net.http.HttpResponse.BodyHandlers
+                                                                    .ofString())
+                                                    .body();
+                                    if (body.contains("recstream_monitor_signal")) {
+                                        scraped.set(body);
+                                        return;
+                                    }
+                                } catch (java.io.IOException e) {
+                                    // not up yet
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                try {
+                                    Thread.sleep(500);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
+        scraper.start();
         String out =
                 captureOut(
                         () ->
@@ -105,8 +146,17 @@ class CommandLineITCase {
                                                         "--work-dir",
                                                         dir.resolve("work").toString(),
                                                         "--summary",
-                                                        summary.toString()))
+                                                        summary.toString(),
+                                                        "--metrics-port",
+                                                        Integer.toString(port)))
                                         .isZero());
+        scraper.interrupt();
+        assertThat(scraped.get())
+                .as("metrics served while the demo ran")
+                .contains("recstream_recommendations_total{model_version=")
+                .contains("recstream_records_in_total{kind=\"interaction\"}")
+                .contains("recstream_inference_batch_size_bucket")
+                .contains("recstream_monitor_signal{");
         assertThat(out).contains("summary:");
         com.fasterxml.jackson.databind.JsonNode s =
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());

@@ -123,7 +123,9 @@ public final class JobSetup {
         return env.fromSource(
                         source, watermarks, "Kafka: " + name, ValidatingDeserializer.typeOf(format))
                 .uid(name + "-source")
-                .process(new SplitValid<>(format), TypeInformation.of(format.type()))
+                .process(
+                        new SplitValid<>(format, config.metricsBind, config.metricsPort),
+                        TypeInformation.of(format.type()))
                 .uid(name + "-validate")
                 .name("Validate " + name);
     }

@@ -104,6 +104,16 @@ public abstract class KafkaJobConfig implements Serializable {
                         "1d",
                         "event times further ahead of the clock are dead-lettered"));
         o.add(new Options.Spec("restart-attempts", "10", "fixed-delay restart attempts"));
+        o.add(
+                new Options.Spec(
+                        "metrics.port",
+                        null,
+                        "serve Prometheus metrics on this port in every JVM running the job's operators (default: off)"));
+        o.add(
+                new Options.Spec(
+                        "metrics.bind",
+                        "127.0.0.1",
+                        "address the metrics endpoint binds to (0.0.0.0 inside containers)"));
         o.add(new Options.Spec("restart-delay", "2s", "delay between restarts"));
         return o;
     }
@@ -128,6 +138,8 @@ public abstract class KafkaJobConfig implements Serializable {
     public final ValidationRules validation;
     public final int restartAttempts;
     public final Duration restartDelay;
+    public final Integer metricsPort;
+    public final String metricsBind;
 
     protected KafkaJobConfig(Options o) {
         bootstrapServers = o.string("bootstrap-servers");
@@ -185,6 +197,11 @@ public abstract class KafkaJobConfig implements Serializable {
                         4096);
         restartAttempts = o.intValue("restart-attempts", 0, 1_000_000);
         restartDelay = o.duration("restart-delay");
+        metricsPort =
+                o.optionalString("metrics.port") == null
+                        ? null
+                        : o.intValue("metrics.port", 0, 65535);
+        metricsBind = o.string("metrics.bind");
     }
 
     private static Properties loadProperties(String file) {

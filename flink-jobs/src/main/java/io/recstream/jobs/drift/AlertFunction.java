@@ -3,6 +3,7 @@ package io.recstream.jobs.drift;
 import io.recstream.jobs.events.AlertState;
 import io.recstream.jobs.events.DriftAlert;
 import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.metrics.Metrics;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +11,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,7 +27,6 @@ public final class AlertFunction extends KeyedProcessFunction<String, SignalValu
     private final Map<String, AlertRule> rules;
 
     private transient ValueState<AlertStatus> status;
-    private transient Counter alertCounter;
 
     public AlertFunction(Map<String, AlertRule> rules) {
         this.rules = Map.copyOf(rules);
@@ -40,17 +39,42 @@ public final class AlertFunction extends KeyedProcessFunction<String, SignalValu
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "alert-status", TypeInformation.of(AlertStatus.class)));
-        alertCounter = getRuntimeContext().getMetricGroup().addGroup("recstream").counter("alerts");
     }
 
     @Override
     public void processElement(SignalValue v, Context ctx, Collector<SignalValue> out)
             throws Exception {
+        Metrics.gauge(
+                "recstream.monitor.signal",
+                "latest window value of a monitored signal",
+                v.getValue(),
+                "signal",
+                v.getSignal(),
+                "model_version",
+                v.getModelVersion(),
+                "strategy",
+                v.getStrategy());
         AlertRule rule = rules.get(v.getSignal());
         if (rule == null) {
             out.collect(v);
             return;
         }
+        Metrics.gauge(
+                "recstream.monitor.threshold",
+                "alert thresholds of a signal",
+                rule.enter(),
+                "signal",
+                v.getSignal(),
+                "bound",
+                "enter");
+        Metrics.gauge(
+                "recstream.monitor.threshold",
+                "alert thresholds of a signal",
+                rule.exit(),
+                "signal",
+                v.getSignal(),
+                "bound",
+                "exit");
         v.setEnterThreshold(rule.enter());
         v.setExitThreshold(rule.exit());
         out.collect(v);
@@ -61,8 +85,21 @@ public final class AlertFunction extends KeyedProcessFunction<String, SignalValu
         AlertStateMachine.Transition t =
                 AlertStateMachine.step(s, rule, v.getValue(), v.getSamples(), v.getWindowEnd());
         status.update(s);
+        Metrics.gauge(
+                "recstream.monitor.alert.firing",
+                "1 while the signal's alert is FIRING",
+                s.firing ? 1 : 0,
+                "signal",
+                v.getSignal());
         if (t != null) {
-            alertCounter.inc();
+            Metrics.counter(
+                            "recstream.monitor.alerts",
+                            "alert transitions",
+                            "signal",
+                            v.getSignal(),
+                            "state",
+                            t.state().name())
+                    .increment();
             ctx.output(ALERTS, alert(v, rule, t));
         }
     }

@@ -1,8 +1,10 @@
 package io.recstream.jobs.evaluation;
 
+import io.micrometer.core.instrument.Counter;
 import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.Outcome;
 import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,7 +15,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -63,9 +64,14 @@ public final class GroundTruthJoin
                                         "buffered-feedback",
                                         Types.LONG,
                                         new ListTypeInfo<>(Feedback.class)));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
-        lateCounter = metrics.counter("lateFeedback");
-        outcomeCounter = metrics.counter("outcomes");
+        lateCounter =
+                Metrics.counter(
+                        "recstream.monitor.late.feedback",
+                        "feedback that arrived after the horizon and allowed lateness");
+        outcomeCounter =
+                Metrics.counter(
+                        "recstream.monitor.outcomes",
+                        "recommendations whose feedback horizon closed");
     }
 
     private long closeTime(long eventTime) {
@@ -83,7 +89,7 @@ public final class GroundTruthJoin
     public void processElement2(Feedback f, Context ctx, Collector<Outcome> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && f.getTimestamp() < watermark - latenessMillis) {
-            lateCounter.inc();
+            lateCounter.increment();
             ctx.output(LATE_FEEDBACK, f);
             return;
         }
@@ -105,7 +111,7 @@ public final class GroundTruthJoin
             Recommendation rec = e.getValue();
             if (closeTime(rec.getEventTime()) <= timestamp) {
                 out.collect(outcome(rec, timestamp));
-                outcomeCounter.inc();
+                outcomeCounter.increment();
                 closed.add(e.getKey());
             }
         }

@@ -1,5 +1,9 @@
 package io.recstream.jobs.inference;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.OnnxScorer;
 import java.util.ArrayList;
@@ -53,6 +57,14 @@ public final class MicroBatcher {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong scored = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
+    private final DistributionSummary batchSizes =
+            Metrics.summary("recstream.inference.batch.size", "requests per ONNX Runtime run");
+    private final Timer inferenceTime =
+            Metrics.timer("recstream.inference.time", "time of one ONNX Runtime run");
+    private final Counter expiredRequests =
+            Metrics.counter(
+                    "recstream.inference.expired",
+                    "requests skipped because their deadline had passed");
     private volatile boolean running = true;
     private int references;
 
@@ -170,6 +182,7 @@ public final class MicroBatcher {
                 live.add(p);
             } else {
                 expired.incrementAndGet(); // Flink has already answered it with the fallback
+                expiredRequests.increment();
             }
         }
         if (live.isEmpty()) {
@@ -180,7 +193,10 @@ public final class MicroBatcher {
                 Pending p = live.get(r);
                 buffers.setRow(r, p.items(), p.weights(), p.items().length);
             }
+            long t0 = System.nanoTime();
             OnnxScorer.Scores scores = scorer.score(buffers, live.size());
+            inferenceTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            batchSizes.record(live.size());
             batches.incrementAndGet();
             scored.addAndGet(live.size());
             for (int r = 0; r < live.size(); r++) {

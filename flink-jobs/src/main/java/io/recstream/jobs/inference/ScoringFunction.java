@@ -1,7 +1,10 @@
 package io.recstream.jobs.inference;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.OnnxScorer;
 import io.recstream.model.Ranking;
@@ -13,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -37,6 +39,11 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
     private transient Counter popularCount;
     private transient Counter deadlineCount;
     private transient Counter failureCount;
+    private transient Timer latency;
+
+    static final String RECOMMENDATIONS = "recstream.recommendations";
+    static final String RECOMMENDATIONS_HELP =
+            "recommendations emitted, by strategy and model version";
 
     /** Requests waiting for the model, so that a request is answered (and counted) once. */
     private transient Map<ScoringRequest, AtomicBoolean> inFlight;
@@ -53,12 +60,38 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         vocabulary = bundle.vocabulary();
         modelVersion = bundle.version();
         batcher = MicroBatcher.acquire(settings);
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
-        modelCount = metrics.addGroup("strategy", "model").counter("recommendations");
-        popularCount = metrics.addGroup("strategy", "popular").counter("recommendations");
+        String v = modelVersion;
+        modelCount =
+                Metrics.counter(
+                        RECOMMENDATIONS,
+                        RECOMMENDATIONS_HELP,
+                        "strategy",
+                        "MODEL",
+                        "model_version",
+                        v);
+        popularCount =
+                Metrics.counter(
+                        RECOMMENDATIONS,
+                        RECOMMENDATIONS_HELP,
+                        "strategy",
+                        "POPULAR",
+                        "model_version",
+                        v);
         deadlineCount =
-                metrics.addGroup("strategy", "deadline_fallback").counter("recommendations");
-        failureCount = metrics.counter("inferenceFailures");
+                Metrics.counter(
+                        RECOMMENDATIONS,
+                        RECOMMENDATIONS_HELP,
+                        "strategy",
+                        "DEADLINE_FALLBACK",
+                        "model_version",
+                        v);
+        latency =
+                Metrics.timer(
+                        "recstream.recommendation.latency",
+                        "event time to emit time of recommendations");
+        failureCount =
+                Metrics.counter(
+                        "recstream.inference.failures", "batches the model failed to score");
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
     }
 
@@ -73,7 +106,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
     @Override
     public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result) {
         if (request.isCold()) {
-            popularCount.inc();
+            popularCount.increment();
             result.complete(List.of(fallback(request, Strategy.POPULAR)));
             return;
         }
@@ -101,7 +134,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                                         request.getFallback(),
                                         request.getFallbackScores(),
                                         k);
-                        modelCount.inc();
+                        modelCount.increment();
                         result.complete(
                                 List.of(
                                         recommendation(
@@ -113,11 +146,11 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
 
                     @Override
                     public void failed(Throwable error) {
-                        failureCount.inc();
+                        failureCount.increment();
                         if (!claim(request, answered)) {
                             return;
                         }
-                        deadlineCount.inc();
+                        deadlineCount.increment();
                         result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
                     }
                 });
@@ -129,7 +162,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         if (answered != null && !claim(request, answered)) {
             return; // the model's answer won the race
         }
-        deadlineCount.inc();
+        deadlineCount.increment();
         result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
     }
 
@@ -154,6 +187,8 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         for (int i = 0; i < items.length; i++) {
             ids[i] = vocabulary.itemId(items[i]);
         }
+        long now = System.currentTimeMillis();
+        latency.record(Math.max(0, now - request.getEventTime()), TimeUnit.MILLISECONDS);
         return new Recommendation(
                 request.getRequestKey(),
                 request.getUserId(),
@@ -162,6 +197,6 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                 strategy,
                 modelVersion,
                 request.getEventTime(),
-                System.currentTimeMillis());
+                now);
     }
 }

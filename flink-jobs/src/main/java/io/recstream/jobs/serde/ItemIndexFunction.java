@@ -1,11 +1,12 @@
 package io.recstream.jobs.serde;
 
+import io.micrometer.core.instrument.Counter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.inference.ModelRegistry;
+import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.Vocabulary;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.metrics.Counter;
 
 /** Sets each interaction's vocabulary index (-1 for items the model does not know). */
 public final class ItemIndexFunction extends RichMapFunction<Interaction, Interaction> {
@@ -21,14 +22,16 @@ public final class ItemIndexFunction extends RichMapFunction<Interaction, Intera
     public void open(OpenContext openContext) {
         vocabulary = ModelRegistry.bundle(modelDirectory).vocabulary();
         unknownItems =
-                getRuntimeContext().getMetricGroup().addGroup("recstream").counter("unknownItems");
+                Metrics.counter(
+                        "recstream.items.unknown",
+                        "interactions with items the model does not know");
     }
 
     @Override
     public Interaction map(Interaction i) {
         i.setItemIndex(vocabulary.indexOf(i.getItemId()));
         if (i.getItemIndex() < 0) {
-            unknownItems.inc();
+            unknownItems.increment();
         }
         return i;
     }

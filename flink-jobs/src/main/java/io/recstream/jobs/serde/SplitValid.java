@@ -1,11 +1,12 @@
 package io.recstream.jobs.serde;
 
+import io.micrometer.core.instrument.Counter;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
+import io.recstream.jobs.metrics.Metrics;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -20,35 +21,53 @@ public final class SplitValid<T> extends ProcessFunction<Either<DeadLetter, T>, 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final String kind;
+    private final String metricsBind;
+    private final Integer metricsPort;
 
     private transient Counter in;
     private transient Counter valid;
     private transient Map<DeadLetterReason, Counter> rejected;
 
-    public SplitValid(RecordFormat<T> format) {
+    /**
+     * @param metricsPort when not null, the JVM's metrics endpoint is started on it (once per JVM)
+     */
+    public SplitValid(RecordFormat<T> format, String metricsBind, Integer metricsPort) {
         this.kind = format.name();
+        this.metricsBind = metricsBind;
+        this.metricsPort = metricsPort;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        var metrics =
-                getRuntimeContext().getMetricGroup().addGroup("recstream").addGroup("kind", kind);
-        in = metrics.counter("recordsIn");
-        valid = metrics.counter("recordsValid");
+        if (metricsPort != null) {
+            Metrics.serve(metricsBind, metricsPort);
+        }
+        in = Metrics.counter("recstream.records.in", "records read", "kind", kind);
+        valid =
+                Metrics.counter(
+                        "recstream.records.valid", "records that passed validation", "kind", kind);
         rejected = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            rejected.put(r, metrics.addGroup("reason", r.name()).counter("deadLetters"));
+            rejected.put(
+                    r,
+                    Metrics.counter(
+                            "recstream.dead.letters",
+                            "records rejected by validation",
+                            "kind",
+                            kind,
+                            "reason",
+                            r.name()));
         }
     }
 
     @Override
     public void processElement(Either<DeadLetter, T> record, Context ctx, Collector<T> out) {
-        in.inc();
+        in.increment();
         if (record.isRight()) {
-            valid.inc();
+            valid.increment();
             out.collect(record.right());
         } else {
-            rejected.get(record.left().getReason()).inc();
+            rejected.get(record.left().getReason()).increment();
             ctx.output(DEAD_LETTERS, record.left());
         }
     }

@@ -1,8 +1,11 @@
 package io.recstream.jobs.state;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.inference.ModelRegistry;
 import io.recstream.jobs.inference.ScoringRequest;
+import io.recstream.jobs.metrics.Metrics;
 import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.RecentItems;
@@ -17,7 +20,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -58,6 +60,7 @@ public final class UserHistoryFunction
     private transient PopularItems initialPopular;
     private transient Counter coldCounter;
     private transient Counter clearedCounter;
+    private transient DistributionSummary historySize;
 
     public UserHistoryFunction(
             String modelDirectory,
@@ -97,9 +100,16 @@ public final class UserHistoryFunction
             counts[i] = p.count();
         }
         initialPopular = new PopularItems(Long.MIN_VALUE, items, counts);
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("recstream");
-        coldCounter = metrics.counter("coldRequests");
-        clearedCounter = metrics.counter("usersExpired");
+        coldCounter =
+                Metrics.counter(
+                        "recstream.requests.cold", "requests from users with too few recent items");
+        clearedCounter =
+                Metrics.counter(
+                        "recstream.users.expired", "users whose state the clean-up timer cleared");
+        historySize =
+                Metrics.summary(
+                        "recstream.user.history.items",
+                        "recent items kept for a user after an event");
     }
 
     @Override
@@ -115,6 +125,7 @@ public final class UserHistoryFunction
         if (event.getItemIndex() >= 0) {
             h.add(event.getItemIndex(), now, maxHistory, windowMillis);
         }
+        historySize.record(h.size());
         if (h.isEmpty()) {
             history.clear();
         } else {
@@ -135,7 +146,7 @@ public final class UserHistoryFunction
         }
         boolean cold = n < coldMinItems;
         if (cold) {
-            coldCounter.inc();
+            coldCounter.increment();
         }
         PopularItems popular = ctx.getBroadcastState(POPULAR_STATE).get(CURRENT);
         if (popular == null || popular.getItems().length == 0) {
@@ -187,7 +198,7 @@ public final class UserHistoryFunction
         }
         if (h.expire(timestamp, windowMillis) == 0) {
             history.clear();
-            clearedCounter.inc();
+            clearedCounter.increment();
         } else {
             history.update(h);
         }

@@ -267,6 +267,7 @@ class MonitorJobITCase {
                 record("interactions-" + name, "u1", "not json".getBytes(StandardCharsets.UTF_8)));
         KafkaTestUtils.produce(kafka.bootstrapServers(), records);
 
+        double lateBefore = counter("recstream.monitor.late.feedback");
         JobClient monitor = startMonitor(monitorOptions(name, "earliest"));
         try {
             List<SignalValue> firstWindow =
@@ -360,6 +361,9 @@ class MonitorJobITCase {
                     .extracting(SignalValue::getValue)
                     .contains(3.0)
                     .allMatch(v -> v <= 3.0);
+            assertThat(counter("recstream.monitor.late.feedback") - lateBefore)
+                    .as("late feedback metric")
+                    .isEqualTo(3);
             // Bad feedback is dead-lettered once; bad interactions are left to the recommend job.
             List<ConsumerRecord<byte[], byte[]>> dead =
                     KafkaTestUtils.readCommitted(
@@ -392,6 +396,12 @@ class MonitorJobITCase {
         } finally {
             monitor.cancel().get();
         }
+    }
+
+    private static double counter(String name) {
+        return io.recstream.jobs.metrics.Metrics.registry().find(name).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     enum Drift {

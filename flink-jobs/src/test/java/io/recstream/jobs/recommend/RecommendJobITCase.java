@@ -101,9 +101,29 @@ class RecommendJobITCase {
         }
     }
 
+    private static double meterTotal(String name, String tag, String value) {
+        return io.recstream.jobs.metrics.Metrics.registry()
+                .find(name)
+                .tag(tag, value)
+                .counters()
+                .stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+    }
+
     @Test
     void everyValidEventGetsExactlyOneRecommendationAndBadOnesAreDeadLettered() throws Exception {
+        double recsBefore = meterTotal("recstream.recommendations", "model_version", "it-model-1");
+        double deadBefore = meterTotal("recstream.dead.letters", "kind", "interaction");
         Map<Strategy, Integer> strategies = runAndCheck("plain", false);
+        assertThat(
+                        meterTotal("recstream.recommendations", "model_version", "it-model-1")
+                                - recsBefore)
+                .as("recommendations metric")
+                .isEqualTo(VALID_EVENTS);
+        assertThat(meterTotal("recstream.dead.letters", "kind", "interaction") - deadBefore)
+                .as("dead letters metric")
+                .isEqualTo(TestRecords.badRecords(0).size());
         assertThat(strategies.getOrDefault(Strategy.MODEL, 0))
                 .as("most known users are scored by the model")
                 .isGreaterThan(VALID_EVENTS / 2);

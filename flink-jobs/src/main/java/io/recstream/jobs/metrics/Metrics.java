@@ -1,0 +1,139 @@
+package io.recstream.jobs.metrics;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Micrometer {@link PrometheusMeterRegistry} per JVM, shared by every subtask in it, and an
+ * optional scrape endpoint serving it at {@code /metrics} (nothing else). Tag values stay bounded:
+ * record kinds, reasons, strategies, model versions, signal names; never user or item ids.
+ */
+public final class Metrics {
+    private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+
+    private static final PrometheusMeterRegistry REGISTRY =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final Map<String, AtomicReference<Double>> GAUGES = new ConcurrentHashMap<>();
+    private static HttpServer server;
+
+    private Metrics() {}
+
+    public static PrometheusMeterRegistry registry() {
+        return REGISTRY;
+    }
+
+    /**
+     * Starts the scrape endpoint on {@code bindAddress:port} unless one runs in this JVM already.
+     *
+     * @return the port it listens on (useful with port 0)
+     */
+    public static synchronized int serve(String bindAddress, int port) {
+        if (server != null) {
+            return server.getAddress().getPort();
+        }
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+            s.createContext(
+                    "/",
+                    exchange -> {
+                        try (exchange) {
+                            boolean ok =
+                                    exchange.getRequestMethod().equals("GET")
+                                            && exchange.getRequestURI()
+                                                    .getPath()
+                                                    .equals("/metrics");
+                            byte[] body =
+                                    (ok ? REGISTRY.scrape() : "not found\n")
+                                            .getBytes(StandardCharsets.UTF_8);
+                            exchange.getResponseHeaders()
+                                    .set(
+                                            "Content-Type",
+                                            ok
+                                                    ? "text/plain; version=0.0.4; charset=utf-8"
+                                                    : "text/plain; charset=utf-8");
+                            exchange.sendResponseHeaders(ok ? 200 : 404, body.length);
+                            try (OutputStream out = exchange.getResponseBody()) {
+                                out.write(body);
+                            }
+                        }
+                    });
+            s.start();
+            server = s;
+            LOG.info(
+                    "Serving metrics at http://{}:{}/metrics",
+                    bindAddress,
+                    s.getAddress().getPort());
+            return s.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot serve metrics on " + bindAddress + ":" + port + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Stops the endpoint (tests and the embedded default). */
+    public static synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    public static Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(REGISTRY);
+    }
+
+    /** A histogram of sizes, with Prometheus buckets. */
+    public static DistributionSummary summary(String name, String description, String... tags) {
+        return DistributionSummary.builder(name)
+                .description(description)
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(4096.0)
+                .register(REGISTRY);
+    }
+
+    /** A histogram of durations, with Prometheus buckets from 100 µs to 1 min. */
+    public static Timer timer(String name, String description, String... tags) {
+        return Timer.builder(name)
+                .description(description)
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(REGISTRY);
+    }
+
+    /** Sets a gauge to {@code value}, registering it on first use. */
+    public static void gauge(String name, String description, double value, String... tags) {
+        String key = name + Tags.of(tags);
+        GAUGES.computeIfAbsent(
+                        key,
+                        k -> {
+                            AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+                            io.micrometer.core.instrument.Gauge.builder(name, holder, h -> h.get())
+                                    .description(description)
+                                    .tags(tags)
+                                    .register(REGISTRY);
+                            return holder;
+                        })
+                .set(value);
+    }
+}

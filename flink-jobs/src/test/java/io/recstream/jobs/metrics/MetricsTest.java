@@ -1,0 +1,49 @@
+package io.recstream.jobs.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        Metrics.stop();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesThePrometheusFormatAtMetricsOnly() throws Exception {
+        int port = Metrics.serve("127.0.0.1", 0);
+        assertThat(Metrics.serve("127.0.0.1", 0)).as("one endpoint per JVM").isEqualTo(port);
+        Metrics.counter("recstream.test.events", "test", "kind", "x").increment(3);
+        Metrics.timer("recstream.test.time", "test").record(java.time.Duration.ofMillis(5));
+        Metrics.gauge("recstream.test.gauge", "test", 0.25, "signal", "a");
+        Metrics.gauge("recstream.test.gauge", "test", 0.75, "signal", "a");
+
+        HttpResponse<String> metrics = get(port, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/plain");
+        assertThat(metrics.body())
+                .contains("recstream_test_events_total{kind=\"x\"} 3.0")
+                .contains("recstream_test_time_seconds_bucket")
+                .contains("recstream_test_gauge{signal=\"a\"} 0.75");
+
+        assertThat(get(port, "/").statusCode()).isEqualTo(404);
+        assertThat(get(port, "/admin").statusCode()).isEqualTo(404);
+        assertThat(get(port, "/metrics").body()).doesNotContain("not found");
+    }
+}
