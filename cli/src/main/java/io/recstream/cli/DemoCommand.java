@@ -165,6 +165,12 @@ public final class DemoCommand implements Callable<Integer> {
     Integer metricsPort;
 
     @Option(
+            names = "--flink-metrics-port",
+            description =
+                    "serve Flink's own metrics (checkpoints, backpressure) for Prometheus on this port")
+    Integer flinkMetricsPort;
+
+    @Option(
             names = "--metrics-bind",
             defaultValue = "127.0.0.1",
             description = "address of the metrics endpoint (default: ${DEFAULT-VALUE})")
@@ -221,7 +227,7 @@ public final class DemoCommand implements Callable<Integer> {
             int port = Metrics.serve(metricsBind, metricsPort);
             out.printf("metrics at http://%s:%d/metrics%n", metricsBind, port);
         }
-        try (EmbeddedFlink flink = EmbeddedFlink.start(2 * parallelism)) {
+        try (EmbeddedFlink flink = EmbeddedFlink.start(2 * parallelism, flinkMetricsPort)) {
             try (Admin admin = Admin.create(client)) {
                 new TopicApplier(admin, Duration.ofSeconds(60))
                         .apply(TopicCatalog.bundled(), false)

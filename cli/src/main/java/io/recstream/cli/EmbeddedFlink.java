@@ -25,7 +25,21 @@ final class EmbeddedFlink implements AutoCloseable {
     }
 
     static EmbeddedFlink start(int slots) throws Exception {
+        return start(slots, null);
+    }
+
+    /**
+     * @param flinkMetricsPort when not null, Flink's own metrics (checkpoints, backpressure) are
+     *     served for Prometheus on this port by Flink's Prometheus reporter
+     */
+    static EmbeddedFlink start(int slots, Integer flinkMetricsPort) throws Exception {
         Configuration conf = new Configuration();
+        if (flinkMetricsPort != null) {
+            conf.setString(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
+        }
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster =
