@@ -39,6 +39,12 @@ public final class Main implements Runnable {
                         commandLine.getErr().println("error: " + ex.getMessage());
                         return 2;
                     }
+                    for (Throwable t = ex; t != null; t = t.getCause()) {
+                        if (t instanceof org.apache.kafka.common.KafkaException) {
+                            commandLine.getErr().println("error: Kafka: " + t.getMessage());
+                            return 1;
+                        }
+                    }
                     throw ex;
                 });
         return cli.execute(args);

@@ -47,7 +47,11 @@ public final class TopicsCommand implements Runnable {
         String timeout;
 
         Admin admin() {
-            return Admin.create(KafkaClients.properties(bootstrapServers, commandConfig));
+            java.util.Properties p = KafkaClients.properties(bootstrapServers, commandConfig);
+            long ms = timeout().toMillis();
+            p.putIfAbsent("default.api.timeout.ms", Long.toString(ms));
+            p.putIfAbsent("request.timeout.ms", Long.toString(Math.min(ms, 30_000)));
+            return Admin.create(p);
         }
 
         TopicCatalog catalog() {

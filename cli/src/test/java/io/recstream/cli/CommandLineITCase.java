@@ -31,10 +31,23 @@ class CommandLineITCase {
         try {
             assertThat(Main.run("demo", "--rate", "0")).isEqualTo(2);
             assertThat(Main.run("demo", "--duration", "soon")).isEqualTo(2);
+            assertThat(
+                            Main.run(
+                                    "topics",
+                                    "apply",
+                                    "--bootstrap-servers",
+                                    "127.0.0.1:1",
+                                    "--timeout",
+                                    "2s"))
+                    .as("unreachable broker")
+                    .isEqualTo(1);
         } finally {
             System.setErr(oldErr);
         }
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate").contains("--duration");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--rate")
+                .contains("--duration")
+                .contains("error: Kafka: ");
     }
 
     @Test
@@ -157,7 +170,7 @@ class CommandLineITCase {
                 .contains("recstream_records_in_total{kind=\"interaction\"}")
                 .contains("recstream_inference_batch_size_bucket")
                 .contains("recstream_monitor_signal{");
-        assertThat(out).contains("summary:");
+        assertThat(out).contains("summary:").doesNotContain("Formatting metadata directory");
         com.fasterxml.jackson.databind.JsonNode s =
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());
         assertThat(s.get("events_valid").asLong()).isPositive();

@@ -55,7 +55,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 builder.setDeleteOnClose(false);
             }
             KafkaClusterTestKit cluster = builder.build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
@@ -65,6 +65,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "Interrupted while starting the embedded Kafka broker", e);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded Kafka broker", e);
+        }
+    }
+
+    /**
+     * Formats the storage directories. Kafka's formatter reports on standard output; that report
+     * would land in the middle of the command-line app's own output, so it is kept and shown only
+     * when formatting fails.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        synchronized (EmbeddedKafka.class) {
+            System.setOut(
+                    new java.io.PrintStream(
+                            captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                cluster.format();
+            } catch (Exception e) {
+                stdout.print(captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+                throw e;
+            } finally {
+                System.setOut(stdout);
+            }
         }
     }
 
