@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming recommendations and drift monitoring on Apache Flink and Kafka.",
         subcommands = {
             DemoCommand.class,
+            GenerateCommand.class,
             ReplayCommand.class,
             TrainCommand.class,
             TopicsCommand.class,

@@ -51,6 +51,69 @@ class CommandLineITCase {
     }
 
     @Test
+    void generateWritesAHistoryForTrainAndLiveTrafficToKafka(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(Main.run("generate", "--history", dir.toString())).isZero();
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("interactions.csv")))
+                .hasSize(120_001)
+                .first()
+                .isEqualTo("user,item,timestamp");
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("items.csv"))).hasSize(2_001);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            captureOut(
+                    () ->
+                            assertThat(
+                                            Main.run(
+                                                    "topics",
+                                                    "apply",
+                                                    "--bootstrap-servers",
+                                                    kafka.bootstrapServers()))
+                                    .isZero());
+            assertThat(
+                            Main.run(
+                                    "generate",
+                                    "--bootstrap-servers",
+                                    kafka.bootstrapServers(),
+                                    "--rate",
+                                    "100",
+                                    "--duration",
+                                    "3s"))
+                    .isZero();
+            java.util.Properties p = new java.util.Properties();
+            p.put("bootstrap.servers", kafka.bootstrapServers());
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(p)) {
+                var partitions =
+                        admin
+                                .describeTopics(java.util.List.of("interactions"))
+                                .allTopicNames()
+                                .get()
+                                .get("interactions")
+                                .partitions()
+                                .stream()
+                                .map(
+                                        i ->
+                                                new org.apache.kafka.common.TopicPartition(
+                                                        "interactions", i.partition()))
+                                .collect(
+                                        java.util.stream.Collectors.toMap(
+                                                tp -> tp,
+                                                tp ->
+                                                        org.apache.kafka.clients.admin.OffsetSpec
+                                                                .latest()));
+                long total =
+                        admin.listOffsets(partitions).all().get().values().stream()
+                                .mapToLong(
+                                        org.apache.kafka.clients.admin.ListOffsetsResult
+                                                        .ListOffsetsResultInfo
+                                                ::offset)
+                                .sum();
+                assertThat(total).as("about 3 s x 100 events/s").isBetween(200L, 320L);
+            }
+        }
+    }
+
+    @Test
     void topicsApplyTwiceChangesNothingTheSecondTime() {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String first =
