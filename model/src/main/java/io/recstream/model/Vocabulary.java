@@ -76,12 +76,4 @@ public final class Vocabulary {
         List<String> c = categories.get(i);
         return c.isEmpty() ? List.of(UNKNOWN_CATEGORY) : c;
     }
-
-    public List<String> itemIds() {
-        return itemIds;
-    }
-
-    public List<List<String>> categoryLists() {
-        return categories;
-    }
 }

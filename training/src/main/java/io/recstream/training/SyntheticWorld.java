@@ -176,10 +176,6 @@ public final class SyntheticWorld {
         return itemsByCategory.get(category).get(sample(categoryCdf.get(category)));
     }
 
-    public int categories() {
-        return categories;
-    }
-
     public synchronized double nextDouble() {
         return random.nextDouble();
     }

@@ -1,5 +1,6 @@
 package io.recstream.jobs.drift;
 
+import io.recstream.model.Vocabulary;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +82,22 @@ public final class Histogram implements Serializable {
         }
         Integer i = index.get(category);
         return i != null ? i : labels.size() - 1;
+    }
+
+    /**
+     * Counts one item in {@code counts}: its categories share one unit; an item outside the
+     * vocabulary ({@code index < 0}) counts in {@link #UNSEEN}, a known item without categories in
+     * {@link Vocabulary#UNKNOWN_CATEGORY}.
+     */
+    public void addItem(double[] counts, Vocabulary vocabulary, int index) {
+        List<String> cats = index < 0 ? List.of(UNSEEN) : vocabulary.categories(index);
+        if (cats.isEmpty()) {
+            cats = List.of(Vocabulary.UNKNOWN_CATEGORY);
+        }
+        double share = 1.0 / cats.size();
+        for (String cat : cats) {
+            counts[bucketOf(cat)] += share;
+        }
     }
 
     /** Bin of a value. */

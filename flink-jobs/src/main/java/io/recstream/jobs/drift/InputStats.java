@@ -6,7 +6,6 @@ import io.recstream.jobs.inference.ModelRegistry;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.Vocabulary;
 import java.io.Serializable;
-import java.util.List;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -70,13 +69,7 @@ public final class InputStats implements Serializable {
                 vocabulary = ModelRegistry.bundle(stats.modelDirectory).vocabulary();
             }
             c.interactions++;
-            List<String> cats =
-                    vocabulary.indexOf(i.getItemId()) < 0
-                            ? List.of(Histogram.UNSEEN)
-                            : vocabulary.categoriesOf(i.getItemId());
-            for (String cat : cats) {
-                c.categories[stats.categories.bucketOf(cat)] += 1.0 / cats.size();
-            }
+            stats.categories.addItem(c.categories, vocabulary, vocabulary.indexOf(i.getItemId()));
             return c;
         }
 

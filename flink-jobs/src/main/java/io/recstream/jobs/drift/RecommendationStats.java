@@ -8,7 +8,6 @@ import io.recstream.model.ModelBundle;
 import io.recstream.model.ReferenceProfile;
 import io.recstream.model.Vocabulary;
 import java.io.Serializable;
-import java.util.List;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -90,11 +89,7 @@ public final class RecommendationStats implements Serializable {
             }
             for (String id : r.getItemIds()) {
                 int index = vocabulary.indexOf(id);
-                List<String> cats =
-                        index < 0 ? List.of(Histogram.UNSEEN) : vocabulary.categoriesOf(id);
-                for (String cat : cats) {
-                    c.categories[stats.categories.bucketOf(cat)] += 1.0 / cats.size();
-                }
+                stats.categories.addItem(c.categories, vocabulary, index);
                 if (index >= 0) {
                     c.recommended[index >>> 6] |= 1L << (index & 63);
                 }

@@ -129,16 +129,6 @@ public final class MicroBatcher {
         queue.add(new Pending(items, weights, expiresAtNanos, callback));
     }
 
-    /** Requests scored so far. */
-    public long scoredRequests() {
-        return scored.get();
-    }
-
-    /** Batches run so far. */
-    public long batches() {
-        return batches.get();
-    }
-
     private void work() {
         OnnxScorer.BatchBuffers buffers = scorer.newBuffers(settings.batchSize(), maxHistory);
         List<Pending> batch = new ArrayList<>(settings.batchSize());

@@ -14,7 +14,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -212,11 +211,5 @@ public final class UserHistoryFunction
         if (current == null || popular.getWindowEnd() >= current.getWindowEnd()) {
             state.put(CURRENT, popular);
         }
-    }
-
-    /** For tests: read-only view of the broadcast state. */
-    static PopularItems current(ReadOnlyBroadcastState<String, PopularItems> state)
-            throws Exception {
-        return state.get(CURRENT);
     }
 }
