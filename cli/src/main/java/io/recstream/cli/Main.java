@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,
+            ReportCommand.class,
             TrainCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class

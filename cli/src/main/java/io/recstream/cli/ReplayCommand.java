@@ -40,7 +40,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code recstream replay}: feeds recorded interactions, in event-time order, through Kafka and the
- * recommend job, and writes every recommendation (read_committed) to a JSON-lines file.
+ * recommend job, and writes every recommendation (read_committed) to a JSON-lines file. With {@code
+ * --produce-only} it only sends them to a Kafka cluster whose jobs run elsewhere, as fast as
+ * possible or paced at a multiple of real time.
  */
 @Command(
         name = "replay",
@@ -48,7 +50,8 @@ import picocli.CommandLine.Option;
                 "Replay recorded interactions at or after --from through Kafka and the recommend job;"
                         + " write each recommendation as a JSON line. The request key of each line is"
                         + " <interactions file name>:<line number> of the interaction it answers"
-                        + " (the header is line 1).")
+                        + " (the header is line 1). With --produce-only, only send the interactions"
+                        + " to --bootstrap-servers for jobs running on a Flink cluster.")
 public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--interactions", required = true, description = "interactions CSV")
@@ -60,7 +63,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     "items CSV (accepted for symmetry with train; the model bundle carries the categories)")
     Path items;
 
-    @Option(names = "--model", required = true, description = "model bundle directory")
+    @Option(
+            names = "--model",
+            description = "model bundle directory (required unless --produce-only)")
     Path model;
 
     @Option(
@@ -74,8 +79,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            required = true,
-            description = "JSON-lines file to write the recommendations to")
+            description =
+                    "JSON-lines file to write the recommendations to (required unless --produce-only)")
     Path out;
 
     @Mixin InputOptions input;
@@ -89,6 +94,47 @@ public final class ReplayCommand implements Callable<Integer> {
             names = "--command-config",
             description = "client properties file for --bootstrap-servers")
     Path commandConfig;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "max",
+            description =
+                    "max (as fast as possible), or a speed-up of recorded time: 1x is real time, 60x"
+                            + " plays an hour in a minute (default: ${DEFAULT-VALUE})")
+    String rate;
+
+    @Option(
+            names = "--produce-only",
+            description =
+                    "only send the interactions to --bootstrap-servers; the jobs run on your Flink"
+                            + " cluster")
+    boolean produceOnly;
+
+    @Option(
+            names = "--feedback",
+            description =
+                    "with --produce-only: also send every interaction as ground truth to the"
+                            + " feedback topic")
+    boolean feedback;
+
+    @Option(
+            names = "--retime",
+            description =
+                    "with --produce-only: stamp each event with the time it is sent rather than its"
+                            + " recorded time, so it reads as live traffic")
+    boolean retime;
+
+    @Option(
+            names = "--interactions-topic",
+            defaultValue = TopicCatalog.INTERACTIONS,
+            description = "with --produce-only: topic to send to (default: ${DEFAULT-VALUE})")
+    String interactionsTopic;
+
+    @Option(
+            names = "--feedback-topic",
+            defaultValue = TopicCatalog.FEEDBACK,
+            description = "with --produce-only --feedback: topic (default: ${DEFAULT-VALUE})")
+    String feedbackTopic;
 
     @Option(
             names = "--parallelism",
@@ -142,10 +188,32 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelBundle bundle = ModelBundle.load(model);
+        double speedUp = Pacer.parseRate(rate, "--rate");
+        if (produceOnly) {
+            if (bootstrapServers == null) {
+                throw new IllegalArgumentException(
+                        "--produce-only needs --bootstrap-servers: it feeds jobs running elsewhere");
+            }
+            if (monitor || out != null) {
+                throw new IllegalArgumentException(
+                        "--produce-only runs no jobs: leave out --monitor and --out");
+            }
+        } else {
+            if (model == null || out == null) {
+                throw new IllegalArgumentException(
+                        "--model and --out are required (unless --produce-only)");
+            }
+            if (feedback || retime) {
+                throw new IllegalArgumentException(
+                        "--feedback and --retime go with --produce-only (--monitor sends feedback)");
+            }
+        }
+        ModelBundle bundle = model == null ? null : ModelBundle.load(model);
         CsvInput csv = input.toCsvInput();
         long fromTime =
-                from != null ? TimeParsing.parseInstant(from, "--from") : bundle.card().dataUntil();
+                from != null
+                        ? TimeParsing.parseInstant(from, "--from")
+                        : bundle != null ? bundle.card().dataUntil() : Long.MIN_VALUE;
         long untilTime =
                 until != null ? TimeParsing.parseInstant(until, "--until") : Long.MAX_VALUE;
         System.out.printf("reading %s ...%n", interactions);
@@ -161,11 +229,15 @@ public final class ReplayCommand implements Callable<Integer> {
                     "no interactions at or after --from " + TimeParsing.format(fromTime));
         }
         System.out.printf(
-                "replaying %,d interactions %s .. %s with model %s%n",
+                "replaying %,d interactions %s .. %s %s%s%n",
                 events.size(),
                 TimeParsing.format(events.get(0).time()),
                 TimeParsing.format(events.get(events.size() - 1).time()),
-                bundle.version());
+                bundle == null ? "" : "with model " + bundle.version(),
+                speedUp > 0 ? " at " + rate + " real time" : "");
+        if (produceOnly) {
+            return produceOnly(events, speedUp);
+        }
 
         EmbeddedKafka kafka = null;
         String bootstrap = bootstrapServers;
@@ -179,7 +251,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 new TopicApplier(admin, Duration.ofSeconds(60))
                         .apply(TopicCatalog.bundled(), false);
             }
-            return replay(events, bundle, bootstrap, client);
+            return replay(events, bundle, bootstrap, client, speedUp);
         } finally {
             if (kafka != null) {
                 kafka.close();
@@ -190,8 +262,117 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Replays may close their windows with an event after the present. */
     private static final String FAR_FUTURE = "36500d";
 
+    /** Sends the events (and feedback) to an external cluster, paced, and reports what it did. */
+    private int produceOnly(List<TrainingEvent> events, double speedUp) throws Exception {
+        Properties client = KafkaClients.properties(bootstrapServers, commandConfig);
+        try (Admin admin = Admin.create(client)) {
+            List<String> topics = new ArrayList<>(List.of(interactionsTopic));
+            if (feedback) {
+                topics.add(feedbackTopic);
+            }
+            Set<String> missing = new java.util.TreeSet<>(topics);
+            missing.removeAll(admin.listTopics().names().get());
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "topic(s) "
+                                + missing
+                                + " do not exist on "
+                                + bootstrapServers
+                                + ": create them with `recstream topics apply`");
+            }
+        }
+        long started = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
+            send(
+                    producer,
+                    events,
+                    interactionsTopic,
+                    feedback ? feedbackTopic : null,
+                    speedUp,
+                    true);
+        }
+        System.out.printf(
+                "sent %,d interactions%s to %s in %.1f s%n",
+                events.size(),
+                feedback ? " and as many feedback records" : "",
+                bootstrapServers,
+                (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    /**
+     * Sends every event to {@code interactions} (and {@code feedbackTopic} unless null), paced at
+     * {@code speedUp} × recorded time (as fast as possible when it is not positive), with a
+     * progress bar; fails on the first failed send.
+     */
+    private void send(
+            KafkaProducer<byte[], byte[]> producer,
+            List<TrainingEvent> events,
+            String interactions,
+            String feedbackTopic,
+            double speedUp,
+            boolean showProgress)
+            throws InterruptedException {
+        AtomicReference<Exception> sendError = new AtomicReference<>();
+        Pacer pacer = new Pacer(events.get(0).time(), speedUp);
+        Progress produced = showProgress ? new Progress("produced", events.size()) : null;
+        for (TrainingEvent e : events) {
+            pacer.awaitEventTime(e.time());
+            if (sendError.get() != null) {
+                break;
+            }
+            long time = retime ? System.currentTimeMillis() : e.time();
+            boolean rated = !Double.isNaN(e.value());
+            byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
+            send(
+                    producer,
+                    new ProducerRecord<>(
+                            interactions,
+                            key,
+                            JsonCodec.interaction(
+                                    new Interaction(
+                                            e.key(),
+                                            e.userId(),
+                                            e.itemId(),
+                                            rated ? InteractionType.RATING : InteractionType.VIEW,
+                                            rated ? e.value() : null,
+                                            time))),
+                    sendError);
+            if (feedbackTopic != null) {
+                send(
+                        producer,
+                        new ProducerRecord<>(
+                                feedbackTopic,
+                                key,
+                                JsonCodec.feedback(
+                                        new Feedback(
+                                                e.userId(),
+                                                e.itemId(),
+                                                rated ? FeedbackType.RATING : FeedbackType.CLICK,
+                                                rated ? e.value() : null,
+                                                time,
+                                                null))),
+                        sendError);
+            }
+            if (produced != null) {
+                produced.step(1);
+            }
+        }
+        producer.flush();
+        if (produced != null) {
+            produced.done();
+        }
+        if (sendError.get() != null) {
+            throw new IllegalStateException("sending interactions failed", sendError.get());
+        }
+    }
+
     private int replay(
-            List<TrainingEvent> events, ModelBundle bundle, String bootstrap, Properties client)
+            List<TrainingEvent> events,
+            ModelBundle bundle,
+            String bootstrap,
+            Properties client,
+            double speedUp)
             throws Exception {
         long first = events.get(0).time();
         long last = events.get(events.size() - 1).time();
@@ -230,7 +411,6 @@ public final class ReplayCommand implements Callable<Integer> {
         Set<String> pending = ConcurrentHashMap.newKeySet();
         events.forEach(e -> pending.add(e.key()));
         AtomicLong written = new AtomicLong();
-        AtomicReference<Exception> sendError = new AtomicReference<>();
         List<byte[]> signalRecords = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<byte[]> alertRecords = new java.util.concurrent.CopyOnWriteArrayList<>();
         long started = System.nanoTime();
@@ -298,51 +478,13 @@ public final class ReplayCommand implements Callable<Integer> {
                                     TopicCatalog.DRIFT_ALERTS,
                                     r -> alertRecords.add(r.value()));
                     KafkaProducer<byte[], byte[]> producer = producer(client)) {
-                Progress produced = new Progress("produced", events.size());
-                for (TrainingEvent e : events) {
-                    boolean rated = !Double.isNaN(e.value());
-                    byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
-                    send(
-                            producer,
-                            new ProducerRecord<>(
-                                    config.interactionsTopic,
-                                    key,
-                                    JsonCodec.interaction(
-                                            new Interaction(
-                                                    e.key(),
-                                                    e.userId(),
-                                                    e.itemId(),
-                                                    rated
-                                                            ? InteractionType.RATING
-                                                            : InteractionType.VIEW,
-                                                    rated ? e.value() : null,
-                                                    e.time()))),
-                            sendError);
-                    if (monitor) {
-                        send(
-                                producer,
-                                new ProducerRecord<>(
-                                        TopicCatalog.FEEDBACK,
-                                        key,
-                                        JsonCodec.feedback(
-                                                new Feedback(
-                                                        e.userId(),
-                                                        e.itemId(),
-                                                        rated
-                                                                ? FeedbackType.RATING
-                                                                : FeedbackType.CLICK,
-                                                        rated ? e.value() : null,
-                                                        e.time(),
-                                                        null))),
-                                sendError);
-                    }
-                    produced.step(1);
-                }
-                producer.flush();
-                produced.done();
-                if (sendError.get() != null) {
-                    throw new IllegalStateException("sending interactions failed", sendError.get());
-                }
+                send(
+                        producer,
+                        events,
+                        config.interactionsTopic,
+                        monitor ? TopicCatalog.FEEDBACK : null,
+                        speedUp,
+                        true);
                 Progress consumed = new Progress("recommendations", events.size());
                 awaitProgress(written, events.size(), consumed, "recommendations");
                 consumed.done();
@@ -350,37 +492,19 @@ public final class ReplayCommand implements Callable<Integer> {
                     // Once every recommendation is out, one event far after the replayed period
                     // moves event time past it, so every window over it closes. Sent earlier, it
                     // could overtake the replay in another partition.
-                    long now = closeAll;
-                    byte[] key = "replay-end".getBytes(StandardCharsets.UTF_8);
                     send(
                             producer,
-                            new ProducerRecord<>(
-                                    config.interactionsTopic,
-                                    key,
-                                    JsonCodec.interaction(
-                                            new Interaction(
-                                                    "replay-end",
-                                                    "replay-end",
-                                                    "replay-end",
-                                                    InteractionType.VIEW,
-                                                    null,
-                                                    now))),
-                            sendError);
-                    send(
-                            producer,
-                            new ProducerRecord<>(
-                                    TopicCatalog.FEEDBACK,
-                                    key,
-                                    JsonCodec.feedback(
-                                            new Feedback(
-                                                    "replay-end",
-                                                    "replay-end",
-                                                    FeedbackType.CLICK,
-                                                    null,
-                                                    now,
-                                                    null))),
-                            sendError);
-                    producer.flush();
+                            List.of(
+                                    new TrainingEvent(
+                                            "replay-end",
+                                            "replay-end",
+                                            "replay-end",
+                                            closeAll,
+                                            Double.NaN)),
+                            config.interactionsTopic,
+                            TopicCatalog.FEEDBACK,
+                            0,
+                            false);
                     System.err.println("waiting for the monitor's last windows...");
                     // Done when the windows holding the last replayed event have closed for the
                     // recommendation, input and outcome signals, and nothing else arrives.

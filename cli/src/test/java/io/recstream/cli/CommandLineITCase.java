@@ -2,7 +2,7 @@ package io.recstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class CommandLineITCase {
                 .first()
                 .isEqualTo("user,item,timestamp");
         assertThat(java.nio.file.Files.readAllLines(dir.resolve("items.csv"))).hasSize(2_001);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (KafkaBroker.Running kafka = KafkaBroker.start(KafkaBroker.Kind.configured())) {
             captureOut(
                     () ->
                             assertThat(
@@ -115,7 +115,7 @@ class CommandLineITCase {
 
     @Test
     void topicsApplyTwiceChangesNothingTheSecondTime() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (KafkaBroker.Running kafka = KafkaBroker.start(KafkaBroker.Kind.configured())) {
             String first =
                     captureOut(
                             () ->

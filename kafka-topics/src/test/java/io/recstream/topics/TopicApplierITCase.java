@@ -2,7 +2,7 @@ package io.recstream.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.testing.KafkaBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,24 +10,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code topics apply} against a real broker: creates, is idempotent, repairs config drift. */
 class TopicApplierITCase {
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
     @Test
     void appliesTheCatalogIdempotentlyAndRepairsDrift() throws Exception {

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.recstream.jobs.drift.AlertRule;
+import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,13 +24,15 @@ class MonitorJobConfigTest {
     @BeforeAll
     static void bundle() throws Exception {
         SyntheticWorld world = new SyntheticWorld(40, 4, 1.0, 0.8, 1L);
-        Path dir = tmp.resolve("m");
-        Trainer.train(
-                world.history(60, 2_000, 0, 1_000_000),
-                world.itemCategories(),
-                dir,
-                Trainer.Options.defaults().withDimensions(4),
-                new PrintStream(OutputStream.nullOutputStream()));
+        Path dir =
+                TestModels.train(
+                        tmp.resolve("m"),
+                        world,
+                        60,
+                        2_000,
+                        0,
+                        1_000_000,
+                        Trainer.Options.defaults().withDimensions(4));
         model = dir.toString();
         referenceColdRate = ModelBundle.load(dir).profile().coldUserRate();
     }

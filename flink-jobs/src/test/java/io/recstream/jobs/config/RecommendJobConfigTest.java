@@ -3,10 +3,9 @@ package io.recstream.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recstream.jobs.testing.TestModels;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +21,15 @@ class RecommendJobConfigTest {
     @BeforeAll
     static void bundle() throws Exception {
         SyntheticWorld world = new SyntheticWorld(40, 4, 1.0, 0.8, 1L);
-        Path dir = tmp.resolve("m");
-        Trainer.train(
-                world.history(30, 1_000, 0, 1_000_000),
-                world.itemCategories(),
-                dir,
-                Trainer.Options.defaults().withDimensions(4),
-                new PrintStream(OutputStream.nullOutputStream()));
+        Path dir =
+                TestModels.train(
+                        tmp.resolve("m"),
+                        world,
+                        30,
+                        1_000,
+                        0,
+                        1_000_000,
+                        Trainer.Options.defaults().withDimensions(4));
         model = dir.toString();
     }
 

@@ -18,12 +18,11 @@ import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.testing.KafkaTestUtils;
-import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
+import io.recstream.testing.KafkaBroker;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +37,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,35 +67,31 @@ class MonitorJobITCase {
 
     @TempDir static Path tmp;
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
     private static Path model;
     private static String version;
 
     @BeforeAll
     static void startBrokerAndTrainModel() throws Exception {
-        kafka = EmbeddedKafka.start();
         SyntheticWorld world = world();
         long now = System.currentTimeMillis();
-        model = tmp.resolve("model");
-        Trainer.train(
-                world.history(USERS, 40_000, now - 6 * 3_600_000L, now - 3 * 3_600_000L),
-                world.itemCategories(),
-                model,
-                Trainer.Options.defaults().withDimensions(16).withVersion("monitor-it", false),
-                new PrintStream(OutputStream.nullOutputStream()));
+        model =
+                TestModels.train(
+                        tmp.resolve("model"),
+                        world,
+                        USERS,
+                        40_000,
+                        now - 6 * 3_600_000L,
+                        now - 3 * 3_600_000L,
+                        Trainer.Options.defaults()
+                                .withDimensions(16)
+                                .withVersion("monitor-it", false));
         version = ModelBundle.load(model).version();
     }
 
     /** The same world (same seed) for training and for live traffic. */
     private static SyntheticWorld world() {
         return new SyntheticWorld(400, 8, 1.0, 0.85, 11L);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     private static long minuteAligned(long t) {

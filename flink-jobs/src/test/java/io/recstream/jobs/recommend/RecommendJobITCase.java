@@ -16,15 +16,12 @@ import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.ValidatingDeserializer;
 import io.recstream.jobs.testing.FailingSource;
 import io.recstream.jobs.testing.KafkaTestUtils;
+import io.recstream.jobs.testing.TestModels;
 import io.recstream.jobs.testing.TestRecords;
-import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.model.ModelBundle;
-import io.recstream.model.ServingParameters;
+import io.recstream.testing.KafkaBroker;
 import io.recstream.topics.TopicApplier;
 import io.recstream.training.SyntheticWorld;
-import io.recstream.training.Trainer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +42,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,32 +69,14 @@ class RecommendJobITCase {
 
     @TempDir static Path tmp;
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
     private static Path model;
     private static SyntheticWorld world;
 
     @BeforeAll
     static void startBrokerAndTrainModel() throws Exception {
-        kafka = EmbeddedKafka.start();
         world = new SyntheticWorld(400, 8, 1.0, 0.85, 7L);
-        long now = System.currentTimeMillis();
-        model = tmp.resolve("model");
-        Trainer.train(
-                world.history(TRAINED_USERS, 20_000, now - 3_600_000L * 48, now - 3_600_000L),
-                world.itemCategories(),
-                model,
-                Trainer.Options.defaults()
-                        .withDimensions(16)
-                        .withServing(ServingParameters.DEFAULTS)
-                        .withVersion("it-model-1", false),
-                new PrintStream(OutputStream.nullOutputStream()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
+        model = TestModels.trainRecent(tmp.resolve("model"), world, TRAINED_USERS, "it-model-1");
     }
 
     private static double meterTotal(String name, String tag, String value) {

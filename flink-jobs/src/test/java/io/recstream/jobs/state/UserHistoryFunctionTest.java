@@ -6,12 +6,11 @@ import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.inference.ScoringRequest;
 import io.recstream.jobs.popularity.PopularItems;
+import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.Vocabulary;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,13 +40,15 @@ class UserHistoryFunctionTest {
     @BeforeAll
     static void trainTinyModel() throws Exception {
         SyntheticWorld world = new SyntheticWorld(60, 6, 1.0, 0.8, 3L);
-        model = tmp.resolve("model");
-        Trainer.train(
-                world.history(50, 4_000, 0, 10_000_000),
-                world.itemCategories(),
-                model,
-                Trainer.Options.defaults().withDimensions(8).withVersion("harness", false),
-                new PrintStream(OutputStream.nullOutputStream()));
+        model =
+                TestModels.train(
+                        tmp.resolve("model"),
+                        world,
+                        50,
+                        4_000,
+                        0,
+                        10_000_000,
+                        Trainer.Options.defaults().withDimensions(8).withVersion("harness", false));
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 

@@ -1,0 +1,55 @@
+package io.recstream.jobs.testing;
+
+import io.recstream.model.ServingParameters;
+import io.recstream.training.SyntheticWorld;
+import io.recstream.training.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Model bundles trained on a synthetic world for the tests, without the trainer's report. */
+public final class TestModels {
+    private TestModels() {}
+
+    /**
+     * Trains a bundle into {@code dir} from {@code events} interactions of {@code users} users of
+     * {@code world}, timestamped in [{@code from}, {@code to}).
+     */
+    public static Path train(
+            Path dir,
+            SyntheticWorld world,
+            int users,
+            int events,
+            long from,
+            long to,
+            Trainer.Options options)
+            throws Exception {
+        Trainer.train(
+                world.history(users, events, from, to),
+                world.itemCategories(),
+                dir,
+                options,
+                new PrintStream(OutputStream.nullOutputStream()));
+        return dir;
+    }
+
+    /**
+     * A 16-dimension bundle named {@code version} from 20,000 interactions of {@code users} users
+     * over the two days before the last hour: what live traffic "now" continues.
+     */
+    public static Path trainRecent(Path dir, SyntheticWorld world, int users, String version)
+            throws Exception {
+        long now = System.currentTimeMillis();
+        return train(
+                dir,
+                world,
+                users,
+                20_000,
+                now - 3_600_000L * 48,
+                now - 3_600_000L,
+                Trainer.Options.defaults()
+                        .withDimensions(16)
+                        .withServing(ServingParameters.DEFAULTS)
+                        .withVersion(version, false));
+    }
+}
