@@ -140,6 +140,7 @@ class DockerComposeTest {
                 Pattern.compile("\"entryClass\":\"([^\"]+)\",\"programArgsList\":\\[([^\\]]*)\\]")
                         .matcher(submit);
         List<String> entries = new ArrayList<>();
+        List<String> metricTargets = new ArrayList<>();
         while (run.find()) {
             entries.add(run.group(1));
             List<String> args =
@@ -160,14 +161,19 @@ class DockerComposeTest {
             }
             assertThat(args)
                     .containsSequence("--model", modelDir)
-                    .containsSequence("--metrics.port", "9249")
+                    .contains("--metrics.port")
                     .containsSequence("--metrics.bind", "0.0.0.0");
+            metricTargets.add("taskmanager:" + args.get(args.indexOf("--metrics.port") + 1));
             Class.forName(run.group(1)).getMethod("main", String[].class);
         }
         assertThat(entries)
                 .containsExactly(
                         "io.recstream.jobs.recommend.RecommendJob",
                         "io.recstream.jobs.monitor.MonitorJob");
+        // Two jobs in one TaskManager have two class loaders, so two endpoints: two ports, each
+        // scraped.
+        assertThat(metricTargets).doesNotHaveDuplicates();
+        assertThat(prometheusTargets()).containsAll(metricTargets);
 
         // The jobs' default topics are the catalog's, which the topics service applies.
         Set<String> declared =
@@ -184,10 +190,7 @@ class DockerComposeTest {
         }
     }
 
-    @Test
-    void prometheusAndGrafanaPointAtWhatTheStackServes() throws Exception {
-        JsonNode compose = compose();
-        JsonNode services = compose.get("services");
+    private List<String> prometheusTargets() throws Exception {
         JsonNode prom = yaml.readTree(ROOT.resolve("dashboards/prometheus.yml").toFile());
         List<String> targets = new ArrayList<>();
         prom.get("scrape_configs")
@@ -195,7 +198,15 @@ class DockerComposeTest {
                         c ->
                                 c.at("/static_configs/0/targets")
                                         .forEach(t -> targets.add(t.asText())));
-        assertThat(targets).contains("taskmanager:9249", "jobmanager:9250", "taskmanager:9250");
+        return targets;
+    }
+
+    @Test
+    void prometheusAndGrafanaPointAtWhatTheStackServes() throws Exception {
+        JsonNode compose = compose();
+        JsonNode services = compose.get("services");
+        List<String> targets = prometheusTargets();
+        assertThat(targets).contains("jobmanager:9250", "taskmanager:9250");
         for (String t : targets) {
             assertThat(services.has(t.substring(0, t.indexOf(':')))).as("service of " + t).isTrue();
         }

@@ -7,6 +7,7 @@ import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.metrics.PortRange;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestModels;
@@ -68,6 +69,7 @@ class StandaloneClusterITCase {
     private static Path model;
     private static SyntheticWorld world;
     private static StandaloneFlinkCluster cluster;
+    private static PortRange metricsPorts;
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -84,6 +86,9 @@ class StandaloneClusterITCase {
                 "feedback",
                 "drift-alerts",
                 "monitor-signals");
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            metricsPorts = new PortRange(probe.getLocalPort() + 1, probe.getLocalPort() + 8);
+        }
         // One slot per TaskManager: a job of parallelism 2 always spans two processes.
         cluster =
                 StandaloneFlinkCluster.start(
@@ -118,7 +123,33 @@ class StandaloneClusterITCase {
                 "--popularity.window",
                 "2m",
                 "--popularity.slide",
-                "20s");
+                "20s",
+                "--metrics.port",
+                metricsPorts.toString());
+    }
+
+    /** The metrics endpoints listening in {@link #metricsPorts}: port to scraped body. */
+    private static Map<Integer, String> scrapeMetrics() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Map<Integer, String> bodies = new java.util.TreeMap<>();
+        for (int port = metricsPorts.first(); port <= metricsPorts.last(); port++) {
+            try {
+                bodies.put(
+                        port,
+                        http.send(
+                                        java.net.http.HttpRequest.newBuilder(
+                                                        java.net.URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + port
+                                                                        + "/metrics"))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body());
+            } catch (java.io.IOException e) {
+                // nothing listens on this port
+            }
+        }
+        return bodies;
     }
 
     /** One batch of valid interactions (ids {@code batch-n}) with the bad records spread in. */
@@ -252,7 +283,9 @@ class StandaloneClusterITCase {
                                 "--checkpoint-interval",
                                 "1s",
                                 "--transaction-timeout",
-                                "5m"),
+                                "5m",
+                                "--metrics.port",
+                                metricsPorts.toString()),
                         1);
         cluster.awaitRunning(monitor, Duration.ofMinutes(2));
         produce(batch("third", t0 + 2 * BATCH * 100L, userOfEvent));
@@ -267,6 +300,18 @@ class StandaloneClusterITCase {
         List<ConsumerRecord<byte[], byte[]>> dead =
                 readCommitted("dead-letters", atLeast(3 * BAD_PER_BATCH), Duration.ofMinutes(1));
         assertThat(cluster.rootException(job2)).as("no failure in the redeployed job").isEmpty();
+        // Each job serves its own endpoint in each TaskManager it runs in, on a port of the
+        // range: the redeployed job in two, the monitor in one. The first job's endpoints closed
+        // with it; had they leaked, there would be more.
+        Map<Integer, String> endpoints = scrapeMetrics();
+        assertThat(endpoints.values())
+                .as("endpoints in %s", metricsPorts)
+                .hasSize(3)
+                .filteredOn(b -> b.contains("recstream_recommendations_total{"))
+                .hasSize(2);
+        assertThat(endpoints.values())
+                .filteredOn(b -> b.contains("recstream_monitor_signal{"))
+                .hasSize(1);
         cluster.cancel(monitor);
         cluster.cancel(job2);
 

@@ -108,7 +108,7 @@ public abstract class KafkaJobConfig implements Serializable {
                 new Options.Spec(
                         "metrics.port",
                         null,
-                        "serve Prometheus metrics on this port in every JVM running the job's operators (default: off)"));
+                        "serve Prometheus metrics on this port, or the first free one of a range like 9249-9259, in every JVM running the job's operators (default: off)"));
         o.add(
                 new Options.Spec(
                         "metrics.bind",
@@ -138,7 +138,7 @@ public abstract class KafkaJobConfig implements Serializable {
     public final ValidationRules validation;
     public final int restartAttempts;
     public final Duration restartDelay;
-    public final Integer metricsPort;
+    public final io.recstream.jobs.metrics.PortRange metricsPort;
     public final String metricsBind;
 
     protected KafkaJobConfig(Options o) {
@@ -200,7 +200,8 @@ public abstract class KafkaJobConfig implements Serializable {
         metricsPort =
                 o.optionalString("metrics.port") == null
                         ? null
-                        : o.intValue("metrics.port", 0, 65535);
+                        : io.recstream.jobs.metrics.PortRange.parse(
+                                o.string("metrics.port"), "metrics.port");
         metricsBind = o.string("metrics.bind");
     }
 

@@ -20,9 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Micrometer {@link PrometheusMeterRegistry} per JVM, shared by every subtask in it, and an
- * optional scrape endpoint serving it at {@code /metrics} (nothing else). Tag values stay bounded:
- * record kinds, reasons, strategies, model versions, signal names; never user or item ids.
+ * One Micrometer {@link PrometheusMeterRegistry} per JVM and job, shared by every subtask of the
+ * job in it, and an optional scrape endpoint serving it at {@code /metrics} (nothing else). Tag
+ * values stay bounded: record kinds, reasons, strategies, model versions, signal names; never user
+ * or item ids.
+ *
+ * <p>On a Flink cluster each job's classes come from its own user-code class loader, so two jobs in
+ * one TaskManager hold two copies of this class: they need two ports, which a {@link PortRange}
+ * gives them. The endpoint is reference-counted: it closes with the last operator that opened it,
+ * so a job that is cancelled or restarts frees its port for the next one.
  */
 public final class Metrics {
     private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
@@ -31,6 +37,7 @@ public final class Metrics {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private static final Map<String, AtomicReference<Double>> GAUGES = new ConcurrentHashMap<>();
     private static HttpServer server;
+    private static int users;
 
     private Metrics() {}
 
@@ -39,60 +46,102 @@ public final class Metrics {
     }
 
     /**
-     * Starts the scrape endpoint on {@code bindAddress:port} unless one runs in this JVM already.
+     * Starts the scrape endpoint on {@code bindAddress:port} unless one runs already; each call
+     * must be matched by a {@link #release()}.
      *
      * @return the port it listens on (useful with port 0)
      */
     public static synchronized int serve(String bindAddress, int port) {
-        if (server != null) {
-            return server.getAddress().getPort();
+        return serve(bindAddress, new PortRange(port, port));
+    }
+
+    /**
+     * Starts the scrape endpoint on the first free port of {@code ports} unless one runs already;
+     * each call must be matched by a {@link #release()}.
+     *
+     * @return the port it listens on
+     */
+    public static synchronized int serve(String bindAddress, PortRange ports) {
+        if (server == null) {
+            server = start(bindAddress, ports);
         }
-        try {
-            HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
-            s.createContext(
-                    "/",
-                    exchange -> {
-                        try (exchange) {
-                            boolean ok =
-                                    exchange.getRequestMethod().equals("GET")
-                                            && exchange.getRequestURI()
-                                                    .getPath()
-                                                    .equals("/metrics");
-                            byte[] body =
-                                    (ok ? REGISTRY.scrape() : "not found\n")
-                                            .getBytes(StandardCharsets.UTF_8);
-                            exchange.getResponseHeaders()
-                                    .set(
-                                            "Content-Type",
-                                            ok
-                                                    ? "text/plain; version=0.0.4; charset=utf-8"
-                                                    : "text/plain; charset=utf-8");
-                            exchange.sendResponseHeaders(ok ? 200 : 404, body.length);
-                            try (OutputStream out = exchange.getResponseBody()) {
-                                out.write(body);
-                            }
-                        }
-                    });
-            s.start();
-            server = s;
-            LOG.info(
-                    "Serving metrics at http://{}:{}/metrics",
-                    bindAddress,
-                    s.getAddress().getPort());
-            return s.getAddress().getPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot serve metrics on " + bindAddress + ":" + port + ": " + e.getMessage(),
-                    e);
+        users++;
+        return server.getAddress().getPort();
+    }
+
+    /** One user of the endpoint is done with it; the last one closes it. */
+    public static synchronized void release() {
+        if (users > 0 && --users == 0 && server != null) {
+            server.stop(0);
+            server = null;
+            LOG.info("Stopped serving metrics");
         }
     }
 
-    /** Stops the endpoint (tests and the embedded default). */
+    private static HttpServer start(String bindAddress, PortRange ports) {
+        IOException last = null;
+        for (int port = ports.first(); port <= ports.last(); port++) {
+            try {
+                return start(bindAddress, port);
+            } catch (java.net.BindException e) {
+                last = e; // taken: try the next one
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot serve metrics on "
+                                + bindAddress
+                                + ":"
+                                + port
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        throw new UncheckedIOException(
+                "cannot serve metrics on "
+                        + bindAddress
+                        + ": every port of --metrics.port "
+                        + ports
+                        + " is taken (give each job, and each TaskManager on a host, a port of the"
+                        + " range)",
+                last);
+    }
+
+    private static HttpServer start(String bindAddress, int port) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+        s.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        boolean ok =
+                                exchange.getRequestMethod().equals("GET")
+                                        && exchange.getRequestURI().getPath().equals("/metrics");
+                        byte[] body =
+                                (ok ? REGISTRY.scrape() : "not found\n")
+                                        .getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "Content-Type",
+                                        ok
+                                                ? "text/plain; version=0.0.4; charset=utf-8"
+                                                : "text/plain; charset=utf-8");
+                        exchange.sendResponseHeaders(ok ? 200 : 404, body.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(body);
+                        }
+                    }
+                });
+        s.start();
+        LOG.info("Serving metrics at http://{}:{}/metrics", bindAddress, s.getAddress().getPort());
+        return s;
+    }
+
+    /** Stops the endpoint whoever still uses it (tests and the embedded default). */
     public static synchronized void stop() {
         if (server != null) {
             server.stop(0);
             server = null;
         }
+        users = 0;
     }
 
     public static Counter counter(String name, String description, String... tags) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.metrics.Metrics;
+import io.recstream.jobs.metrics.PortRange;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -22,16 +23,18 @@ public final class SplitValid<T> extends ProcessFunction<Either<DeadLetter, T>, 
 
     private final String kind;
     private final String metricsBind;
-    private final Integer metricsPort;
+    private final PortRange metricsPort;
+    private boolean serving;
 
     private transient Counter in;
     private transient Counter valid;
     private transient Map<DeadLetterReason, Counter> rejected;
 
     /**
-     * @param metricsPort when not null, the JVM's metrics endpoint is started on it (once per JVM)
+     * @param metricsPort when not null, the JVM's metrics endpoint is started on it (once per JVM
+     *     and job)
      */
-    public SplitValid(RecordFormat<T> format, String metricsBind, Integer metricsPort) {
+    public SplitValid(RecordFormat<T> format, String metricsBind, PortRange metricsPort) {
         this.kind = format.name();
         this.metricsBind = metricsBind;
         this.metricsPort = metricsPort;
@@ -41,6 +44,7 @@ public final class SplitValid<T> extends ProcessFunction<Either<DeadLetter, T>, 
     public void open(OpenContext openContext) {
         if (metricsPort != null) {
             Metrics.serve(metricsBind, metricsPort);
+            serving = true;
         }
         in = Metrics.counter("recstream.records.in", "records read", "kind", kind);
         valid =
@@ -70,5 +74,14 @@ public final class SplitValid<T> extends ProcessFunction<Either<DeadLetter, T>, 
             rejected.get(record.left().getReason()).increment();
             ctx.output(DEAD_LETTERS, record.left());
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (serving) {
+            serving = false;
+            Metrics.release(); // the last operator of this job in this JVM frees the port
+        }
+        super.close();
     }
 }

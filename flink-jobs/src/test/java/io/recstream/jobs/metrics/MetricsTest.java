@@ -1,6 +1,7 @@
 package io.recstream.jobs.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,5 +46,51 @@ class MetricsTest {
         assertThat(get(port, "/").statusCode()).isEqualTo(404);
         assertThat(get(port, "/admin").statusCode()).isEqualTo(404);
         assertThat(get(port, "/metrics").body()).doesNotContain("not found");
+    }
+
+    @Test
+    void takesTheFirstFreePortOfARangeAndNamesTheOptionWhenAllAreTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            int busy = taken.getLocalPort();
+            int port;
+            try {
+                port = Metrics.serve("127.0.0.1", new PortRange(busy, busy + 1));
+            } catch (java.io.UncheckedIOException e) {
+                return; // busy + 1 happened to be taken too: nothing to learn here
+            }
+            assertThat(port).isEqualTo(busy + 1);
+            Metrics.stop();
+            assertThatThrownBy(() -> Metrics.serve("127.0.0.1", new PortRange(busy, busy)))
+                    .hasMessageContaining("--metrics.port " + busy)
+                    .hasMessageContaining("is taken");
+        }
+    }
+
+    @Test
+    void theEndpointClosesWithItsLastUserAndFreesThePort() throws Exception {
+        int port = Metrics.serve("127.0.0.1", 0);
+        assertThat(Metrics.serve("127.0.0.1", 0)).isEqualTo(port);
+        Metrics.release();
+        assertThat(get(port, "/metrics").statusCode()).as("one user left").isEqualTo(200);
+        Metrics.release();
+        assertThatThrownBy(() -> get(port, "/metrics"))
+                .as("closed with the last user")
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(Metrics.serve("127.0.0.1", port)).as("the port is free again").isEqualTo(port);
+        Metrics.release();
+    }
+
+    @Test
+    void portRangesParseAndBadOnesNameTheOption() {
+        assertThat(PortRange.parse("9249", "metrics.port")).isEqualTo(new PortRange(9249, 9249));
+        assertThat(PortRange.parse(" 9249-9259 ", "metrics.port"))
+                .isEqualTo(new PortRange(9249, 9259));
+        assertThat(PortRange.parse("0", "metrics.port")).isEqualTo(new PortRange(0, 0));
+        for (String bad : new String[] {"x", "9259-9249", "-1", "70000", "0-5", "9249-"}) {
+            assertThatThrownBy(() -> PortRange.parse(bad, "metrics.port"))
+                    .as(bad)
+                    .hasMessageContaining("--metrics.port")
+                    .hasMessageContaining("'" + bad + "'");
+        }
     }
 }
