@@ -17,14 +17,14 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 /**
  * A Flink MiniCluster in this JVM that runs several jobs side by side, as a session cluster does.
  */
-final class EmbeddedFlink implements AutoCloseable {
+public final class EmbeddedFlink implements AutoCloseable {
     private final MiniCluster cluster;
 
     private EmbeddedFlink(MiniCluster cluster) {
         this.cluster = cluster;
     }
 
-    static EmbeddedFlink start(int slots) throws Exception {
+    public static EmbeddedFlink start(int slots) throws Exception {
         return start(slots, null);
     }
 
@@ -32,7 +32,7 @@ final class EmbeddedFlink implements AutoCloseable {
      * @param flinkMetricsPort when not null, Flink's own metrics (checkpoints, backpressure) are
      *     served for Prometheus on this port by Flink's Prometheus reporter
      */
-    static EmbeddedFlink start(int slots, Integer flinkMetricsPort) throws Exception {
+    public static EmbeddedFlink start(int slots, Integer flinkMetricsPort) throws Exception {
         Configuration conf = new Configuration();
         if (flinkMetricsPort != null) {
             conf.setString(
@@ -54,18 +54,18 @@ final class EmbeddedFlink implements AutoCloseable {
     }
 
     /** An environment to build a job in; submit it with {@link #submit}. */
-    static StreamExecutionEnvironment environment() {
+    public static StreamExecutionEnvironment environment() {
         return StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
     }
 
-    JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+    public JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
         return cluster.submitJob(graph).get().getJobID();
     }
 
     /** Submits the recommend job with {@code config}. */
-    JobID submitRecommend(RecommendJobConfig config) throws Exception {
+    public JobID submitRecommend(RecommendJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
         JobSetup.configure(env, config);
         RecommendJob.forKafka(config).build(env);
@@ -73,7 +73,7 @@ final class EmbeddedFlink implements AutoCloseable {
     }
 
     /** Submits the monitor job with {@code config}. */
-    JobID submitMonitor(MonitorJobConfig config) throws Exception {
+    public JobID submitMonitor(MonitorJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
         JobSetup.configure(env, config);
         MonitorJob.forKafka(config).build(env);
@@ -84,7 +84,7 @@ final class EmbeddedFlink implements AutoCloseable {
      * The options every embedded job gets: connection, model, checkpointing and parallelism, plus
      * {@code extra}.
      */
-    static String[] jobArgs(
+    public static String[] jobArgs(
             String bootstrap,
             java.nio.file.Path commandConfig,
             String model,
@@ -106,7 +106,7 @@ final class EmbeddedFlink implements AutoCloseable {
         return args.toArray(String[]::new);
     }
 
-    void cancel(JobID job) {
+    public void cancel(JobID job) {
         try {
             cluster.cancelJob(job).get();
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         version = "recstream 0.1.0",
         description = "Streaming recommendations and drift monitoring on Apache Flink and Kafka.",
         subcommands = {
+            io.recstream.cli.bench.BenchCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,

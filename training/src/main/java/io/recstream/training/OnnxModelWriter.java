@@ -160,6 +160,48 @@ public final class OnnxModelWriter {
         return model.build();
     }
 
+    /**
+     * A single-precision matrix multiply {@code c = a × b} with {@code a} an input of shape [rows,
+     * inner] and {@code b} a constant [inner, cols] of pseudo-random values: how fast this machine
+     * multiplies matrices through ONNX Runtime, the ceiling scoring is measured against.
+     */
+    public static ModelProto buildMatMul(int rows, int inner, int cols, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        ByteBuffer b = floats(inner * cols);
+        for (int i = 0; i < inner * cols; i++) {
+            b.putFloat((float) (random.nextDouble() - 0.5));
+        }
+        TensorShapeProto.Dimension r =
+                TensorShapeProto.Dimension.newBuilder().setDimValue(rows).build();
+        GraphProto.Builder graph =
+                GraphProto.newBuilder()
+                        .setName("matmul")
+                        .addInput(
+                                valueInfo(
+                                        "a",
+                                        TensorProto.DataType.FLOAT,
+                                        r,
+                                        TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(inner)
+                                                .build()))
+                        .addOutput(
+                                valueInfo(
+                                        "c",
+                                        TensorProto.DataType.FLOAT,
+                                        r,
+                                        TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(cols)
+                                                .build()))
+                        .addInitializer(tensor("b", b, inner, cols))
+                        .addNode(node("MatMul", new String[] {"a", "b"}, "c"));
+        return ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("recstream")
+                .setGraph(graph)
+                .build();
+    }
+
     public static void write(ModelProto model, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             model.writeTo(out);

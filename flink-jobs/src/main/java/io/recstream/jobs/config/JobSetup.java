@@ -142,7 +142,10 @@ public final class JobSetup {
                 .setBootstrapServers(config.bootstrapServers)
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(
+                        config.exactlyOnce
+                                ? DeliveryGuarantee.EXACTLY_ONCE
+                                : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
     }

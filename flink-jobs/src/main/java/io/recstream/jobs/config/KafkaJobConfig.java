@@ -58,6 +58,11 @@ public abstract class KafkaJobConfig implements Serializable {
                         "Kafka transaction timeout; above checkpoint interval + restart time, at most the broker's transaction.max.timeout.ms (15m default)"));
         o.add(
                 new Options.Spec(
+                        "delivery-guarantee",
+                        "exactly-once",
+                        "exactly-once (transactions, output visible on each checkpoint) or at-least-once (visible at once; duplicates after a restart)"));
+        o.add(
+                new Options.Spec(
                         "checkpoint-interval",
                         "10s",
                         "checkpoint interval; output becomes visible to read_committed consumers on each checkpoint"));
@@ -141,6 +146,9 @@ public abstract class KafkaJobConfig implements Serializable {
     public final io.recstream.jobs.metrics.PortRange metricsPort;
     public final String metricsBind;
 
+    /** Kafka sinks write in transactions committed on checkpoints; else at least once. */
+    public final boolean exactlyOnce;
+
     protected KafkaJobConfig(Options o) {
         bootstrapServers = o.string("bootstrap-servers");
         kafkaProperties = loadProperties(o.optionalString("kafka-properties"));
@@ -158,6 +166,17 @@ public abstract class KafkaJobConfig implements Serializable {
                             + startingOffsets
                             + "'");
         }
+        exactlyOnce =
+                switch (o.string("delivery-guarantee")) {
+                    case "exactly-once" -> true;
+                    case "at-least-once" -> false;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "--delivery-guarantee must be exactly-once or at-least-once,"
+                                            + " got '"
+                                            + o.string("delivery-guarantee")
+                                            + "'");
+                };
         transactionalIdPrefix = o.string("transactional-id-prefix");
         transactionTimeout = o.duration("transaction-timeout");
         checkpointInterval = o.duration("checkpoint-interval");

@@ -17,6 +17,11 @@ import org.apache.flink.util.Collector;
 /**
  * Streaming item popularity: counts per item in sliding event-time windows, then the top items of
  * each window. The result feeds the cold-start and deadline fallbacks.
+ *
+ * <p>Events are first counted per item in tumbling panes of one slide; the sliding windows then sum
+ * pane counts. A sliding window assigns each input to window / slide windows (60 for an hour
+ * sliding by a minute), each a read-modify-write of keyed state: fed with events, that is 60 state
+ * updates per event; fed with panes, 60 per item and minute, whatever the event rate.
  */
 public final class Popularity {
     private Popularity() {}
@@ -27,9 +32,14 @@ public final class Popularity {
                 .filter(i -> i.getItemIndex() >= 0)
                 .name("Known items")
                 .keyBy(Interaction::getItemIndex)
-                .window(SlidingEventTimeWindows.of(window, slide))
+                .window(TumblingEventTimeWindows.of(slide))
                 .aggregate(new Count(), new WithWindowEnd())
-                .uid("popularity-counts")
+                .uid("popularity-panes")
+                .name("Item counts per slide")
+                .keyBy(ItemCount::getItem)
+                .window(SlidingEventTimeWindows.of(window, slide))
+                .aggregate(new Sum(), new WithWindowEnd())
+                .uid("popularity-sliding")
                 .name("Item popularity (sliding window)")
                 .windowAll(TumblingEventTimeWindows.of(slide))
                 .process(new Top(top))
@@ -37,15 +47,18 @@ public final class Popularity {
                 .name("Top items per window");
     }
 
-    static final class Count implements AggregateFunction<Interaction, Long, Long> {
+    /** Sums a weight per record: 1 per event for the panes, the pane counts for the windows. */
+    abstract static class LongSum<T> implements AggregateFunction<T, Long, Long> {
+        abstract long weight(T value);
+
         @Override
         public Long createAccumulator() {
             return 0L;
         }
 
         @Override
-        public Long add(Interaction value, Long acc) {
-            return acc + 1;
+        public Long add(T value, Long acc) {
+            return acc + weight(value);
         }
 
         @Override
@@ -56,6 +69,20 @@ public final class Popularity {
         @Override
         public Long merge(Long a, Long b) {
             return a + b;
+        }
+    }
+
+    static final class Count extends LongSum<Interaction> {
+        @Override
+        long weight(Interaction value) {
+            return 1;
+        }
+    }
+
+    static final class Sum extends LongSum<ItemCount> {
+        @Override
+        long weight(ItemCount value) {
+            return value.getCount();
         }
     }
 

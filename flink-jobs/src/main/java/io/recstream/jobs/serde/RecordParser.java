@@ -35,6 +35,7 @@ public abstract class RecordParser<T> {
                                         .maxNumberLength(64)
                                         .maxStringLength(rules.maxRecordBytes())
                                         .build())
+                        .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                         .build();
         this.mapper = new ObjectMapper(factory);
     }

@@ -43,6 +43,35 @@ class RecommendJobConfigTest {
         assertThat(c.stateTtl).isEqualTo(c.serving.historyWindow());
         assertThat(c.transactionTimeout).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.kafkaClientProperties().getProperty("bootstrap.servers")).isEqualTo("h:9092");
+        assertThat(c.exactlyOnce).as("exactly once unless asked otherwise").isTrue();
+        assertThat(c.metricsPort).isNull();
+    }
+
+    @Test
+    void deliveryGuaranteeAndMetricsPortsAreParsedAndBadOnesNamed() {
+        RecommendJobConfig alo =
+                RecommendJobConfig.fromArgs(
+                        "--bootstrap-servers",
+                        "h:9092",
+                        "--model",
+                        model,
+                        "--delivery-guarantee",
+                        "at-least-once",
+                        "--metrics.port",
+                        "9249-9251");
+        assertThat(alo.exactlyOnce).isFalse();
+        assertThat(alo.metricsPort).isEqualTo(new io.recstream.jobs.metrics.PortRange(9249, 9251));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:9092",
+                                        "--model",
+                                        model,
+                                        "--delivery-guarantee",
+                                        "at-most-once"))
+                .hasMessageContaining("--delivery-guarantee")
+                .hasMessageContaining("'at-most-once'");
     }
 
     @Test

@@ -1,0 +1,410 @@
+package io.recstream.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recstream bench}: measures, in one run and side by side with their limits, scoring alone
+ * against a matrix-multiply peak, the recommend job end to end against scoring and against raw
+ * Kafka consumption, micro-batching against batch size 1, latency at half load, the monitor job,
+ * and state bytes per user; prints a table and writes JSON.
+ */
+@Command(
+        name = "bench",
+        description =
+                "Measure scoring (JMH) against a matrix-multiply peak, the recommend job end to end"
+                        + " against scoring and raw Kafka consumption, micro-batching, latency at"
+                        + " half load, the monitor job and state per user, on the embedded"
+                        + " default. Prints a table; --json writes the figures.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "a reduced run (under two minutes)")
+    boolean quick;
+
+    @Option(names = "--json", description = "write the figures to this JSON file")
+    Path json;
+
+    @Option(
+            names = "--work-dir",
+            description =
+                    "models, checkpoints and broker data (default: a folder under the temp dir)")
+    Path workDir;
+
+    @Option(
+            names = "--events",
+            description =
+                    "pre-loaded interactions for the throughput runs (default: 300000, quick 30000)")
+    Long events;
+
+    @Option(
+            names = "--state-users",
+            description = "users for the state measurement (default: 1000000, quick 20000)")
+    Long stateUsers;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "32",
+            description =
+                    "the recommend job's micro-batch size, and the scoring figure it is compared"
+                            + " with (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    private static final int ITEMS = 10_000;
+    private static final int HISTORY = ScoringBenchmark.HISTORY;
+
+    @Override
+    public Integer call() throws Exception {
+        long e2eEvents = events != null ? events : quick ? 30_000 : 300_000;
+        long users = stateUsers != null ? stateUsers : quick ? 20_000 : 1_000_000;
+        if (e2eEvents < 1_000) {
+            throw new IllegalArgumentException("--events must be at least 1000");
+        }
+        if (users < 100) {
+            throw new IllegalArgumentException("--state-users must be at least 100");
+        }
+        if (batchSize < 1 || batchSize > 4096) {
+            throw new IllegalArgumentException("--batch-size must be in [1, 4096]");
+        }
+        Path work =
+                workDir != null
+                        ? workDir
+                        : Path.of(System.getProperty("java.io.tmpdir"), "recstream-bench");
+        Files.createDirectories(work);
+        System.setProperty("recstream.bench.cache", work.resolve("onnx").toString());
+        PrintStream log = System.err;
+        long started = System.nanoTime();
+        Figures f = new Figures();
+        f.context("mode", quick ? "quick" : "full");
+        f.context("date", Instant.now().toString());
+        f.context("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        f.context("cpu", cpuModel());
+        f.context("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+
+        scoring(f, log);
+        pipeline(f, work, e2eEvents, users, log);
+        f.put("rss_mb", rssMb("VmRSS"), "MiB", "resident memory of this JVM at the end of the run");
+        f.put("rss_peak_mb", rssMb("VmHWM"), "MiB", "peak resident memory of this JVM");
+
+        System.out.println();
+        f.print(System.out);
+        System.out.println();
+        printTargets(f, System.out);
+        if (json != null) {
+            f.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+        System.out.printf("bench took %.0f s%n", (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    private void scoring(Figures f, PrintStream log) {
+        MicroBenchmarks jmh = new MicroBenchmarks(quick);
+        int[] catalogs = quick ? new int[] {ITEMS} : new int[] {ITEMS, 100_000};
+        int[] batches = {1, 8, 32, 128};
+        if (!contains(batches, batchSize)) {
+            batches = java.util.Arrays.copyOf(batches, 5);
+            batches[4] = batchSize;
+        }
+        int[] threadCounts = quick ? new int[] {1} : new int[] {1, 2};
+        for (int n : catalogs) {
+            for (int t : threadCounts) {
+                for (int b : batches) {
+                    log.printf("JMH: scoring N=%,d batch %d, %d thread(s)...%n", n, b, t);
+                    double batchesPerSecond =
+                            jmh.opsPerSecond(
+                                    ScoringBenchmark.class,
+                                    "items",
+                                    Integer.toString(n),
+                                    "batch",
+                                    Integer.toString(b),
+                                    "threads",
+                                    Integer.toString(t));
+                    double usersPerSecond = batchesPerSecond * b;
+                    String cond =
+                            String.format(
+                                    Locale.ROOT,
+                                    "JMH, ONNX Runtime, N=%d D=%d L=%d K=%d, batch %d, %d intra-op thread(s)",
+                                    n,
+                                    ScoringBenchmark.DIMS,
+                                    HISTORY,
+                                    ScoringBenchmark.K,
+                                    b,
+                                    t);
+                    String key = "scoring_n" + n + "_b" + b + "_t" + t;
+                    f.put(key + "_users_per_s", usersPerSecond, "users/s", cond);
+                    f.put(key + "_gflops", gflops(usersPerSecond, n), "GFLOP/s", cond);
+                    if (n == ITEMS && b == batchSize && t == 1) {
+                        f.put("scoring_users_per_s", usersPerSecond, "users/s", cond);
+                        f.put(
+                                "scoring_gflops",
+                                gflops(usersPerSecond, n),
+                                "GFLOP/s",
+                                cond + "; 2·N·D per user");
+                    }
+                }
+            }
+        }
+        int size = quick ? 1024 : 2048;
+        for (int t : new int[] {1, 2}) {
+            log.printf("JMH: %d³ matrix multiply, %d thread(s)...%n", size, t);
+            double ops =
+                    jmh.opsPerSecond(
+                            MatMulBenchmark.class,
+                            "size",
+                            Integer.toString(size),
+                            "threads",
+                            Integer.toString(t));
+            double g = ops * 2.0 * size * size * size / 1e9;
+            String cond =
+                    String.format(
+                            Locale.ROOT,
+                            "JMH, ONNX Runtime MatMul %d×%d×%d fp32, %d intra-op thread(s)",
+                            size,
+                            size,
+                            size,
+                            t);
+            f.put(t == 1 ? "gemm_peak_gflops" : "gemm_peak_gflops_2t", g, "GFLOP/s", cond);
+        }
+        f.put(
+                "scoring_to_peak_ratio",
+                f.get("scoring_gflops") / f.get("gemm_peak_gflops"),
+                "ratio",
+                "scoring_gflops / gemm_peak_gflops, both with one intra-op thread");
+        log.println("JMH: KL divergence...");
+        double kl = jmh.opsPerSecond(DivergenceBenchmark.class, "bins", "21");
+        f.put(
+                "kl_per_s",
+                kl,
+                "ops/s",
+                "JMH, smoothed KL of a 21-bin histogram against its reference");
+    }
+
+    private void pipeline(Figures f, Path work, long e2eEvents, long users, PrintStream log)
+            throws Exception {
+        int trainEvents = quick ? 100_000 : 400_000;
+        try (PipelineBench p = new PipelineBench(work, ITEMS, trainEvents, log)) {
+            String common =
+                    String.format(
+                            Locale.ROOT,
+                            "embedded Kafka + Flink MiniCluster in one JVM, parallelism %d, RocksDB,"
+                                    + " checkpoints every %s, N=%d D=64",
+                            PipelineBench.PARALLELISM,
+                            PipelineBench.CHECKPOINT_INTERVAL,
+                            p.modelItems());
+            p.preload(e2eEvents);
+            log.println("raw Kafka consumption...");
+            double consume = p.rawConsume();
+            f.put(
+                    "kafka_consume_per_s",
+                    consume,
+                    "records/s",
+                    "plain read_committed KafkaConsumer over the "
+                            + e2eEvents
+                            + " pre-loaded interactions (4 partitions), bytes only");
+
+            log.printf("recommend job, exactly once, batch size %d...%n", batchSize);
+            PipelineBench.Throughput e2e =
+                    p.recommendThroughput("bench-b" + batchSize, batchSize, e2eEvents, true);
+            f.put(
+                    "e2e_events_per_s",
+                    e2e.eventsPerSecond(),
+                    "events/s",
+                    common
+                            + ", exactly once, max batch "
+                            + batchSize
+                            + String.format(Locale.ROOT, " (mean %.1f)", e2e.meanBatch())
+                            + ", sustained rate from 10% to 90% of "
+                            + e2eEvents
+                            + " events; "
+                            + e2e.verified()
+                            + " recommendations verified read_committed, no duplicates");
+            f.put(
+                    "e2e_to_scoring_ratio",
+                    e2e.eventsPerSecond() / f.get("scoring_users_per_s"),
+                    "ratio",
+                    "e2e_events_per_s / scoring_users_per_s at batch " + batchSize);
+            f.put(
+                    "e2e_to_kafka_ratio",
+                    e2e.eventsPerSecond() / consume,
+                    "ratio",
+                    "e2e_events_per_s / kafka_consume_per_s");
+
+            long b1Events = Math.max(1_000, e2eEvents / 4);
+            log.println("recommend job, batch size 1...");
+            PipelineBench.Throughput one = p.recommendThroughput("bench-b1", 1, b1Events, false);
+            f.put(
+                    "e2e_batch1_events_per_s",
+                    one.eventsPerSecond(),
+                    "events/s",
+                    common + ", exactly once, batch size 1, over " + b1Events + " events");
+            f.put(
+                    "microbatch_speedup",
+                    e2e.eventsPerSecond() / one.eventsPerSecond(),
+                    "ratio",
+                    "e2e_events_per_s / e2e_batch1_events_per_s");
+
+            double rate = Math.max(100, e2e.eventsPerSecond() / 2);
+            Duration duration = Duration.ofSeconds(quick ? 8 : 30);
+            String latencyCond =
+                    String.format(
+                            Locale.ROOT,
+                            "%s, paced at %.0f events/s (half the sustained rate) for %d s,"
+                                    + " first quarter left out",
+                            common,
+                            rate,
+                            duration.toSeconds());
+            log.printf("latency at %.0f events/s, at-least-once...%n", rate);
+            PipelineBench.LatencyRun alo = p.latency("bench-alo", false, rate, duration);
+            f.put(
+                    "latency_ms_p50_alo",
+                    alo.processing().p50(),
+                    "ms",
+                    latencyCond
+                            + ", at-least-once, event time to emit, "
+                            + alo.processing().samples()
+                            + " samples");
+            f.put(
+                    "latency_ms_p99_alo",
+                    alo.processing().p99(),
+                    "ms",
+                    latencyCond + ", at-least-once, event time to emit");
+            f.put(
+                    "latency_ms_p999_alo",
+                    alo.processing().p999(),
+                    "ms",
+                    latencyCond + ", at-least-once, event time to emit");
+            log.printf("latency at %.0f events/s, exactly once...%n", rate);
+            PipelineBench.LatencyRun eo = p.latency("bench-eo", true, rate, duration);
+            f.put(
+                    "latency_ms_p99_eo",
+                    eo.visible().p99(),
+                    "ms",
+                    latencyCond
+                            + ", exactly once, event time to seen by a read_committed consumer"
+                            + " (bounded below by the checkpoint interval), "
+                            + eo.visible().samples()
+                            + " samples");
+            f.put(
+                    "latency_ms_p50_eo",
+                    eo.visible().p50(),
+                    "ms",
+                    latencyCond + ", exactly once, visible");
+            f.put(
+                    "latency_ms_p99_eo_processing",
+                    eo.processing().p99(),
+                    "ms",
+                    latencyCond + ", exactly once, event time to emit");
+
+            log.println("monitor job...");
+            double monitor = p.monitorThroughput("recommendations-bench-b" + batchSize);
+            f.put(
+                    "monitor_records_per_s",
+                    monitor,
+                    "records/s",
+                    common
+                            + ", recommendations + feedback (one per three recommendations) read"
+                            + " per second, sustained; 5-minute windows");
+
+            log.printf("state: %,d users × %d items...%n", users, HISTORY);
+            PipelineBench.StateSize state = p.stateSize(users, HISTORY);
+            f.put(
+                    "state_bytes_per_user",
+                    (double) state.checkpointBytes() / state.users(),
+                    "bytes",
+                    String.format(
+                            Locale.ROOT,
+                            "full (non-incremental) RocksDB checkpoint of the recommend job's graph"
+                                    + " after %,d users × %d distinct items: %,d bytes",
+                            state.users(),
+                            state.itemsPerUser(),
+                            state.checkpointBytes()));
+        }
+    }
+
+    private static double gflops(double usersPerSecond, int items) {
+        return usersPerSecond * 2.0 * items * ScoringBenchmark.DIMS / 1e9;
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The targets of this 2-core machine, side by side with what was measured. */
+    static void printTargets(Figures f, PrintStream out) {
+        record Target(String what, double measured, String op, double target) {
+            boolean met() {
+                return op.equals(">=") ? measured >= target : measured <= target;
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("scoring / matmul peak", f.get("scoring_to_peak_ratio"), ">=", 0.5));
+        targets.add(
+                new Target("e2e events/s (N=10k, EO)", f.get("e2e_events_per_s"), ">=", 20_000));
+        targets.add(new Target("e2e / scoring", f.get("e2e_to_scoring_ratio"), ">=", 0.5));
+        targets.add(new Target("micro-batching speed-up", f.get("microbatch_speedup"), ">=", 3));
+        targets.add(new Target("p99 latency ALO (ms)", f.get("latency_ms_p99_alo"), "<=", 100));
+        targets.add(
+                new Target(
+                        "p99 visible latency EO (ms)",
+                        f.get("latency_ms_p99_eo"),
+                        "<=",
+                        Duration.parse(
+                                                "PT"
+                                                        + PipelineBench.CHECKPOINT_INTERVAL
+                                                                .toUpperCase(Locale.ROOT))
+                                        .toMillis()
+                                + 500));
+        targets.add(new Target("monitor records/s", f.get("monitor_records_per_s"), ">=", 100_000));
+        targets.add(new Target("state bytes per user", f.get("state_bytes_per_user"), "<=", 1024));
+        out.printf("%-30s %14s %16s  %s%n", "target", "measured", "target", "");
+        for (Target t : targets) {
+            out.printf(
+                    "%-30s %14s %3s %12s  %s%n",
+                    t.what(),
+                    Figures.format(t.measured()),
+                    t.op(),
+                    Figures.format(t.target()),
+                    Double.isNaN(t.measured()) ? "not measured" : t.met() ? "met" : "MISSED");
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double rssMb(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith(field + ":"))
+                    .map(l -> l.replaceAll("[^0-9]", ""))
+                    .mapToDouble(kb -> Long.parseLong(kb) / 1024.0)
+                    .findFirst()
+                    .orElse(Double.NaN);
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,737 @@
+package io.recstream.cli.bench;
+
+import io.micrometer.core.instrument.Counter;
+import io.recstream.cli.EmbeddedFlink;
+import io.recstream.jobs.config.JobSetup;
+import io.recstream.jobs.config.MonitorJobConfig;
+import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.DeadLetter;
+import io.recstream.jobs.events.Feedback;
+import io.recstream.jobs.events.FeedbackType;
+import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.events.InteractionType;
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.metrics.Metrics;
+import io.recstream.jobs.recommend.RecommendJob;
+import io.recstream.jobs.serde.JsonCodec;
+import io.recstream.jobs.serde.RecordFormat;
+import io.recstream.jobs.serde.ValidatingDeserializer;
+import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.model.ModelBundle;
+import io.recstream.topics.TopicApplier;
+import io.recstream.topics.TopicCatalog;
+import io.recstream.training.SyntheticWorld;
+import io.recstream.training.Trainer;
+import io.recstream.training.TrainingEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The whole-pipeline measurements of {@code recstream bench}, on the embedded default (Kafka broker
+ * and Flink MiniCluster in this JVM, RocksDB, parallelism 2): sustained recommend-job throughput
+ * from a pre-loaded topic, the same with batch size 1, raw Kafka consumption of that topic, latency
+ * at half load with at-least-once and exactly-once output, the monitor job's throughput, and state
+ * bytes per user in a completed checkpoint.
+ */
+final class PipelineBench implements AutoCloseable {
+
+    static final int PARALLELISM = 2;
+    static final String CHECKPOINT_INTERVAL = "2s";
+
+    /**
+     * Event time of the pre-loaded events advances as live traffic at 20,000 events/s would (50 µs
+     * an event), so time-based work (popularity panes, windows) costs what it costs live.
+     */
+    static final double STEP_MS = 0.05;
+
+    private final Path work;
+    private final PrintStream log;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedFlink flink;
+    private final SyntheticWorld world;
+    private final Path model;
+    private final int modelItems;
+    private long preloadedEvents;
+    private final List<String[]> recommended = new ArrayList<>(); // user, first item, request key
+    private long firstEventTime;
+
+    PipelineBench(Path work, int items, int trainEvents, PrintStream log) throws Exception {
+        this.work = Files.createDirectories(work);
+        this.log = log;
+        // A flatter popularity than the demo's, so every one of the N items is in the model.
+        this.world = new SyntheticWorld(items, 20, 0.6, 0.85, 5L);
+        this.model = bundle(items, trainEvents);
+        this.modelItems = ModelBundle.load(model).vocabulary().size();
+        this.kafka = EmbeddedKafka.start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            new TopicApplier(admin, Duration.ofSeconds(60)).apply(TopicCatalog.bundled(), false);
+        }
+        this.flink = EmbeddedFlink.start(2 * PARALLELISM);
+    }
+
+    int modelItems() {
+        return modelItems;
+    }
+
+    /** Trains (once; kept in the work folder) a D = 64 model over the synthetic catalog. */
+    private Path bundle(int items, int trainEvents) throws IOException {
+        Path dir = work.resolve("model-" + items + "-" + trainEvents);
+        if (Files.exists(dir.resolve(ModelBundle.CARD_FILE))) {
+            return dir;
+        }
+        log.printf("training a D=64 model over %,d items (kept in %s)...%n", items, dir);
+        long now = System.currentTimeMillis();
+        List<TrainingEvent> history =
+                world.history(
+                        Math.max(2_000, trainEvents / 40),
+                        trainEvents,
+                        now - Duration.ofDays(2).toMillis(),
+                        now - Duration.ofHours(1).toMillis());
+        Trainer.train(
+                history,
+                world.itemCategories(),
+                dir,
+                Trainer.Options.defaults().withDimensions(64).withVersion("bench-v1", true),
+                new PrintStream(OutputStream.nullOutputStream()));
+        return dir;
+    }
+
+    // ---------------------------------------------------------------- producing and reading
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("linger.ms", "20");
+        p.put("batch.size", "262144");
+        return p;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Interaction nextInteraction(long n, long timestamp) {
+        int user = n % 20 == 0 ? world.newUser() : world.randomUser();
+        return new Interaction(
+                "e-" + n,
+                SyntheticWorld.userId(user),
+                SyntheticWorld.itemId(world.pick(user)),
+                InteractionType.CLICK,
+                null,
+                timestamp);
+    }
+
+    /** Writes {@code events} interactions to the interactions topic before any job reads it. */
+    void preload(long events) throws Exception {
+        log.printf("pre-loading %,d interactions...%n", events);
+        firstEventTime = System.currentTimeMillis() - (long) (events * STEP_MS) - 60_000;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> pending = new ArrayList<>();
+            for (long n = 0; n < events; n++) {
+                Interaction i = nextInteraction(n, firstEventTime + (long) (n * STEP_MS));
+                pending.add(
+                        producer.send(
+                                new ProducerRecord<>(
+                                        TopicCatalog.INTERACTIONS,
+                                        utf8(i.getUserId()),
+                                        JsonCodec.interaction(i))));
+                if (pending.size() >= 10_000) {
+                    for (Future<RecordMetadata> f : pending) {
+                        f.get();
+                    }
+                    pending.clear();
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : pending) {
+                f.get();
+            }
+        }
+        preloadedEvents = events;
+    }
+
+    private Properties consumerProps(boolean readCommitted) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("enable.auto.commit", "false");
+        p.put("max.poll.records", "5000");
+        p.put("fetch.max.bytes", Integer.toString(64 << 20));
+        p.put("max.partition.fetch.bytes", Integer.toString(8 << 20));
+        if (readCommitted) {
+            p.put("isolation.level", "read_committed");
+        }
+        return p;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumerFromStart(String topic, boolean readCommitted) {
+        KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(
+                        consumerProps(readCommitted),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+        List<TopicPartition> partitions =
+                c.partitionsFor(topic).stream()
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .toList();
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        return c;
+    }
+
+    /** Records/s of a plain consumer reading the pre-loaded topic from the start. */
+    double rawConsume() {
+        try (KafkaConsumer<byte[], byte[]> c = consumerFromStart(TopicCatalog.INTERACTIONS, true)) {
+            c.poll(Duration.ZERO); // metadata and positions before the clock starts
+            long read = 0;
+            long t0 = System.nanoTime();
+            long deadline = t0 + Duration.ofMinutes(5).toNanos();
+            while (read < preloadedEvents && System.nanoTime() < deadline) {
+                read += c.poll(Duration.ofMillis(200)).count();
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (read < preloadedEvents) {
+                throw new IllegalStateException(
+                        "read only " + read + " of " + preloadedEvents + " pre-loaded records");
+            }
+            return read / secs;
+        }
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    private static double counterTotal(String name, String tag, String value) {
+        return Metrics.registry().find(name).counters().stream()
+                .filter(c -> tag == null || value.equals(c.getId().getTag(tag)))
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    private String[] recommendArgs(String run, String output, String... extra) {
+        List<String> args =
+                new ArrayList<>(
+                        Arrays.asList(
+                                EmbeddedFlink.jobArgs(
+                                        kafka.bootstrapServers(),
+                                        null,
+                                        model.toString(),
+                                        CHECKPOINT_INTERVAL,
+                                        PARALLELISM,
+                                        "--group-id",
+                                        run,
+                                        "--transactional-id-prefix",
+                                        run,
+                                        "--starting-offsets",
+                                        "earliest",
+                                        "--recommendations-topic",
+                                        output,
+                                        "--checkpoint-storage",
+                                        work.resolve("checkpoints").toUri().toString())));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private void createTopics(String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 4, (short) 1)).toList())
+                    .all()
+                    .get();
+            new TopicApplier(admin, Duration.ofSeconds(60)).awaitLeaders(List.of(topics));
+        }
+    }
+
+    /** Sustained rate: the slope of {@code count} between 10% and 90% of {@code target}. */
+    private double sustainedRate(DoubleSupplier count, double base, double target, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        double lowMark = base + 0.1 * target;
+        double highMark = base + 0.9 * target;
+        long lowAt = 0;
+        double lowCount = 0;
+        double last = base;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            double c = count.getAsDouble();
+            long now = System.nanoTime();
+            if (c != last) {
+                last = c;
+                lastChange = now;
+            } else if (now - lastChange > Duration.ofMinutes(2).toNanos()) {
+                throw new IllegalStateException(
+                        what + " stalled at " + (long) (c - base) + " of " + (long) target);
+            }
+            if (lowAt == 0 && c >= lowMark) {
+                lowAt = now;
+                lowCount = c;
+            }
+            if (lowAt != 0 && c >= highMark) {
+                return (c - lowCount) / ((now - lowAt) / 1e9);
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(what + " did not finish within 15 minutes");
+    }
+
+    /** Result of one throughput run of the recommend job. */
+    record Throughput(double eventsPerSecond, double meanBatch, long verified) {}
+
+    /**
+     * Runs the recommend job over the pre-loaded topic with micro-batches of up to {@code batch}
+     * and measures its sustained rate over {@code events} events (all of them when {@code verify},
+     * which then also counts the output read_committed).
+     */
+    Throughput recommendThroughput(String run, int batch, long events, boolean verify)
+            throws Exception {
+        String output = "recommendations-" + run;
+        createTopics(output);
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(
+                        recommendArgs(
+                                run,
+                                output,
+                                "--inference.batch-size",
+                                Integer.toString(batch),
+                                "--inference.capacity",
+                                Integer.toString(Math.max(512, 4 * batch))));
+        double base = counterTotal("recstream.recommendations", null, null);
+        var summary = Metrics.registry().find("recstream.inference.batch.size").summary();
+        double batchesBefore = summary == null ? 0 : summary.count();
+        double requestsBefore = summary == null ? 0 : summary.totalAmount();
+        JobID job = flink.submitRecommend(config);
+        double rate;
+        try {
+            rate =
+                    sustainedRate(
+                            () -> counterTotal("recstream.recommendations", null, null),
+                            base,
+                            events,
+                            "recommend job (" + run + ")");
+        } finally {
+            if (!verify) {
+                flink.cancel(job);
+            }
+        }
+        summary = Metrics.registry().find("recstream.inference.batch.size").summary();
+        double meanBatch =
+                summary == null || summary.count() == batchesBefore
+                        ? Double.NaN
+                        : (summary.totalAmount() - requestsBefore)
+                                / (summary.count() - batchesBefore);
+        long verified = -1;
+        if (verify) {
+            verified = readCommittedRecommendations(output, events);
+            flink.cancel(job);
+        }
+        return new Throughput(rate, meanBatch, verified);
+    }
+
+    /** Reads the output read_committed until {@code expected} distinct request keys arrived. */
+    private long readCommittedRecommendations(String topic, long expected) {
+        Set<String> keys = new HashSet<>();
+        long records = 0;
+        try (KafkaConsumer<byte[], byte[]> c = consumerFromStart(topic, true)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    records++;
+                    Recommendation rec = JsonCodec.readRecommendation(r.value());
+                    if (keys.add(rec.getRequestKey()) && rec.getItemIds().length > 0) {
+                        recommended.add(
+                                new String[] {
+                                    rec.getUserId(), rec.getItemIds()[0], rec.getRequestKey()
+                                });
+                    }
+                }
+                if (keys.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                }
+            }
+        }
+        if (records != expected || keys.size() != expected) {
+            throw new IllegalStateException(
+                    "exactly-once check failed: "
+                            + records
+                            + " records, "
+                            + keys.size()
+                            + " distinct request keys, "
+                            + expected
+                            + " events");
+        }
+        return records;
+    }
+
+    /** Latency percentiles of one paced run, in ms. */
+    record Latency(double p50, double p99, double p999, long samples) {}
+
+    /** Processing (emit − event time) and visible (read − event time) latency of one run. */
+    record LatencyRun(Latency processing, Latency visible) {}
+
+    /**
+     * Feeds a fresh topic at {@code rate} events/s for {@code duration} (event time = send time)
+     * through the recommend job with {@code exactlyOnce} or at-least-once output, and measures
+     * latency from event time to emit (processing) and to the moment a consumer sees the record
+     * (visible; read_committed for exactly-once). The first quarter of the run is left out.
+     */
+    LatencyRun latency(String run, boolean exactlyOnce, double rate, Duration duration)
+            throws Exception {
+        String input = "interactions-" + run;
+        String output = "recommendations-" + run;
+        createTopics(input, output);
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(
+                        recommendArgs(
+                                run,
+                                output,
+                                "--interactions-topic",
+                                input,
+                                "--delivery-guarantee",
+                                exactlyOnce ? "exactly-once" : "at-least-once"));
+        JobID job = flink.submitRecommend(config);
+        List<Double> processing = new ArrayList<>();
+        List<Double> visible = new ArrayList<>();
+        AtomicBoolean producing = new AtomicBoolean(true);
+        long start = System.currentTimeMillis() + 3_000; // give the job time to start reading
+        long measureFrom = start + duration.toMillis() / 4;
+        long end = start + duration.toMillis();
+        Thread producer =
+                new Thread(
+                        () -> {
+                            try (KafkaProducer<byte[], byte[]> p =
+                                    new KafkaProducer<>(
+                                            producerProps(),
+                                            new ByteArraySerializer(),
+                                            new ByteArraySerializer())) {
+                                long n = 0;
+                                while (System.currentTimeMillis() < start) {
+                                    Thread.sleep(10);
+                                }
+                                long t0 = System.nanoTime();
+                                while (System.currentTimeMillis() < end) {
+                                    long due = t0 + (long) (n * 1e9 / rate);
+                                    long wait = due - System.nanoTime();
+                                    if (wait > 0) {
+                                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                                    }
+                                    Interaction i = nextInteraction(n, System.currentTimeMillis());
+                                    p.send(
+                                            new ProducerRecord<>(
+                                                    input,
+                                                    utf8(i.getUserId()),
+                                                    JsonCodec.interaction(i)));
+                                    n++;
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                producing.set(false);
+                            }
+                        },
+                        "bench-producer");
+        producer.start();
+        try (KafkaConsumer<byte[], byte[]> c = consumerFromStart(output, exactlyOnce)) {
+            long stopAt = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < stopAt) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    long seen = System.currentTimeMillis();
+                    Recommendation rec = JsonCodec.readRecommendation(r.value());
+                    if (rec.getEventTime() >= measureFrom) {
+                        processing.add((double) (rec.getEmitTime() - rec.getEventTime()));
+                        visible.add((double) (seen - rec.getEventTime()));
+                    }
+                }
+                if (!producing.get() && stopAt == Long.MAX_VALUE) {
+                    // what was sent last becomes visible within a checkpoint or two
+                    stopAt = System.currentTimeMillis() + 3 * 2_000 + 2_000;
+                }
+            }
+        } finally {
+            producer.join();
+            flink.cancel(job);
+        }
+        return new LatencyRun(percentiles(processing), percentiles(visible));
+    }
+
+    private static Latency percentiles(List<Double> values) {
+        if (values.isEmpty()) {
+            return new Latency(Double.NaN, Double.NaN, Double.NaN, 0);
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new Latency(at(v, 0.5), at(v, 0.99), at(v, 0.999), v.length);
+    }
+
+    private static double at(double[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    }
+
+    /**
+     * Sends feedback for a share of the verified recommendations, then runs the monitor job over
+     * the recommendations, that feedback and the interactions from the start; returns its sustained
+     * rate in recommendations + feedback records per second.
+     */
+    double monitorThroughput(String recommendationsTopic) throws Exception {
+        long feedback = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            long n = 0;
+            for (String[] r : recommended) {
+                if (n++ % 3 == 0) {
+                    long t =
+                            firstEventTime
+                                    + (long) (Long.parseLong(r[2].substring(2)) * STEP_MS)
+                                    + 500;
+                    producer.send(
+                            new ProducerRecord<>(
+                                    TopicCatalog.FEEDBACK,
+                                    utf8(r[0]),
+                                    JsonCodec.feedback(
+                                            new Feedback(
+                                                    r[0],
+                                                    r[1],
+                                                    FeedbackType.CLICK,
+                                                    null,
+                                                    t,
+                                                    null))));
+                    feedback++;
+                }
+            }
+            producer.flush();
+        }
+        long recommendations = recommended.size();
+        MonitorJobConfig config =
+                MonitorJobConfig.fromArgs(
+                        EmbeddedFlink.jobArgs(
+                                kafka.bootstrapServers(),
+                                null,
+                                model.toString(),
+                                CHECKPOINT_INTERVAL,
+                                PARALLELISM,
+                                "--group-id",
+                                "bench-monitor",
+                                "--transactional-id-prefix",
+                                "bench-monitor",
+                                "--starting-offsets",
+                                "earliest",
+                                "--recommendations-topic",
+                                recommendationsTopic,
+                                "--window",
+                                "5m",
+                                "--slide",
+                                "5m",
+                                "--horizon",
+                                "1m",
+                                "--allowed-lateness",
+                                "10s",
+                                "--watermark.out-of-orderness",
+                                "10s",
+                                "--checkpoint-storage",
+                                work.resolve("checkpoints").toUri().toString()));
+        DoubleSupplier read =
+                () ->
+                        counterTotal("recstream.records.in", "kind", "recommendation")
+                                + counterTotal("recstream.records.in", "kind", "feedback");
+        double base = read.getAsDouble();
+        JobID job = flink.submitMonitor(config);
+        try {
+            return sustainedRate(read, base, recommendations + feedback, "monitor job");
+        } finally {
+            flink.cancel(job);
+        }
+    }
+
+    /** Result of the state measurement. */
+    record StateSize(long checkpointBytes, long users, int itemsPerUser) {}
+
+    /**
+     * Runs the recommend job's real graph over a generated stream that gives each of {@code users}
+     * users {@code itemsPerUser} distinct items (every user cold, so nothing waits for scoring),
+     * then measures the first full, non-incremental checkpoint taken after all of it was processed.
+     */
+    StateSize stateSize(long users, int itemsPerUser) throws Exception {
+        long events = users * itemsPerUser;
+        Path storage = work.resolve("state-checkpoints-" + System.currentTimeMillis());
+        String[] args =
+                recommendArgs(
+                        "bench-state",
+                        "unused",
+                        "--cold.min-items",
+                        "10000",
+                        "--checkpoint-storage",
+                        storage.toUri().toString());
+        RecommendJobConfig config = RecommendJobConfig.fromArgs(args);
+        StreamExecutionEnvironment env = EmbeddedFlink.environment();
+        JobSetup.configure(env, config);
+        Configuration full = new Configuration();
+        full.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        env.configure(full, getClass().getClassLoader());
+        long t0 = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+        int items = modelItems;
+        DataGeneratorSource<Either<DeadLetter, Interaction>> source =
+                new DataGeneratorSource<>(
+                        n -> {
+                            if (n >= events) {
+                                // after the measured stream, one user over and over, so the job
+                                // keeps running (and checkpointing) without growing its state
+                                return Either.Right(
+                                        new Interaction(
+                                                "tail",
+                                                "bench-tail",
+                                                SyntheticWorld.itemId(0),
+                                                InteractionType.CLICK,
+                                                null,
+                                                t0 + events));
+                            }
+                            long user = n % users;
+                            long round = n / users;
+                            int item = (int) ((user * 7919 + round * 104729) % items);
+                            return Either.Right(
+                                    new Interaction(
+                                            "s-" + n,
+                                            "user-" + user,
+                                            SyntheticWorld.itemId(item),
+                                            InteractionType.CLICK,
+                                            null,
+                                            t0 + round * 1_000 + user % 1_000));
+                        },
+                        Long.MAX_VALUE,
+                        RateLimiterStrategy.noOp(),
+                        ValidatingDeserializer.typeOf(RecordFormat.INTERACTION));
+        new RecommendJob(config, source, new DiscardingSink<>(), new DiscardingSink<>()).build(env);
+        double base = counterTotal("recstream.recommendations", null, null);
+        JobID job = flink.submit(env, "bench-state");
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            Progress progress = new Progress(events);
+            while (counterTotal("recstream.recommendations", null, null) - base < events) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("state build-up did not finish in 30 minutes");
+                }
+                progress.show(counterTotal("recstream.recommendations", null, null) - base);
+                Thread.sleep(500);
+            }
+            progress.done();
+            long after = latestCheckpoint(storage);
+            // A checkpoint that started after the last measured event was processed.
+            Path complete = null;
+            while (complete == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no checkpoint completed after the build-up");
+                }
+                Thread.sleep(500);
+                long latest = latestCheckpoint(storage);
+                if (latest >= after + 2) {
+                    complete = checkpointDir(storage, latest);
+                }
+            }
+            return new StateSize(size(complete), users, itemsPerUser);
+        } finally {
+            flink.cancel(job);
+        }
+    }
+
+    /** The highest checkpoint id with its metadata written, or 0. */
+    private static long latestCheckpoint(Path storage) throws IOException {
+        if (!Files.isDirectory(storage)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(storage, 3)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(p -> p.getParent().getFileName().toString())
+                    .filter(n -> n.startsWith("chk-"))
+                    .mapToLong(n -> Long.parseLong(n.substring(4)))
+                    .max()
+                    .orElse(0);
+        }
+    }
+
+    private static Path checkpointDir(Path storage, long id) throws IOException {
+        try (Stream<Path> files = Files.walk(storage, 2)) {
+            return files.filter(p -> p.getFileName().toString().equals("chk-" + id))
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            p -> {
+                                try {
+                                    return Files.size(p);
+                                } catch (IOException e) {
+                                    return 0;
+                                }
+                            })
+                    .sum();
+        }
+    }
+
+    /** A one-line progress display for the long state build-up. */
+    private final class Progress {
+        private final long total;
+        private final long started = System.nanoTime();
+
+        Progress(long total) {
+            this.total = total;
+        }
+
+        void show(double done) {
+            double secs = (System.nanoTime() - started) / 1e9;
+            System.err.printf(
+                    "\r  state build-up: %,d / %,d events (%,.0f/s)   ",
+                    (long) done, total, secs > 0 ? done / secs : 0);
+        }
+
+        void done() {
+            System.err.println();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            flink.close();
+        } finally {
+            kafka.close();
+        }
+    }
+}
