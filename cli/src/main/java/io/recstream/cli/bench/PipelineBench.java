@@ -142,6 +142,13 @@ final class PipelineBench implements AutoCloseable {
         return p;
     }
 
+    /** A producer that sends at once: its own batching would count as pipeline latency. */
+    private Properties latencyProducerProps() {
+        Properties p = producerProps();
+        p.put("linger.ms", "0");
+        return p;
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -436,7 +443,7 @@ final class PipelineBench implements AutoCloseable {
                         () -> {
                             try (KafkaProducer<byte[], byte[]> p =
                                     new KafkaProducer<>(
-                                            producerProps(),
+                                            latencyProducerProps(),
                                             new ByteArraySerializer(),
                                             new ByteArraySerializer())) {
                                 long n = 0;

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -47,6 +48,7 @@ public final class JobSetup {
                 RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
                 config.restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay);
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout);
         env.configure(conf, JobSetup.class.getClassLoader());
         env.enableCheckpointing(
                 config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

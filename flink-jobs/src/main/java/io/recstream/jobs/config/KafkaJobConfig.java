@@ -58,6 +58,11 @@ public abstract class KafkaJobConfig implements Serializable {
                         "Kafka transaction timeout; above checkpoint interval + restart time, at most the broker's transaction.max.timeout.ms (15m default)"));
         o.add(
                 new Options.Spec(
+                        "network.buffer-timeout",
+                        "10ms",
+                        "longest a record waits in a network buffer between tasks before it is sent (Flink's default is 100ms: more throughput, more latency)"));
+        o.add(
+                new Options.Spec(
                         "delivery-guarantee",
                         "exactly-once",
                         "exactly-once (transactions, output visible on each checkpoint) or at-least-once (visible at once; duplicates after a restart)"));
@@ -146,6 +151,9 @@ public abstract class KafkaJobConfig implements Serializable {
     public final io.recstream.jobs.metrics.PortRange metricsPort;
     public final String metricsBind;
 
+    /** How long records may wait in a network buffer before it is flushed. */
+    public final Duration bufferTimeout;
+
     /** Kafka sinks write in transactions committed on checkpoints; else at least once. */
     public final boolean exactlyOnce;
 
@@ -166,6 +174,7 @@ public abstract class KafkaJobConfig implements Serializable {
                             + startingOffsets
                             + "'");
         }
+        bufferTimeout = o.duration("network.buffer-timeout");
         exactlyOnce =
                 switch (o.string("delivery-guarantee")) {
                     case "exactly-once" -> true;

@@ -44,6 +44,7 @@ class RecommendJobConfigTest {
         assertThat(c.transactionTimeout).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.kafkaClientProperties().getProperty("bootstrap.servers")).isEqualTo("h:9092");
         assertThat(c.exactlyOnce).as("exactly once unless asked otherwise").isTrue();
+        assertThat(c.bufferTimeout).isEqualTo(Duration.ofMillis(10));
         assertThat(c.metricsPort).isNull();
     }
 
