@@ -324,7 +324,8 @@ public final class BenchCommand implements Callable<Integer> {
                     String.format(
                             Locale.ROOT,
                             "full (non-incremental) RocksDB checkpoint of the recommend job's graph"
-                                    + " after %,d users × %d distinct items: %,d bytes",
+                                    + " (parallelism 1) after %,d users × %d distinct items:"
+                                    + " %,d bytes",
                             state.users(),
                             state.itemsPerUser(),
                             state.checkpointBytes()));

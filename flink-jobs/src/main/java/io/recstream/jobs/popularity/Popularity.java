@@ -9,7 +9,6 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -37,8 +36,7 @@ public final class Popularity {
                 .uid("popularity-panes")
                 .name("Item counts per slide")
                 .keyBy(ItemCount::getItem)
-                .window(SlidingEventTimeWindows.of(window, slide))
-                .aggregate(new Sum(), new WithWindowEnd())
+                .process(new SlidingCounts(window.toMillis(), slide.toMillis()))
                 .uid("popularity-sliding")
                 .name("Item popularity (sliding window)")
                 .windowAll(TumblingEventTimeWindows.of(slide))
@@ -47,18 +45,15 @@ public final class Popularity {
                 .name("Top items per window");
     }
 
-    /** Sums a weight per record: 1 per event for the panes, the pane counts for the windows. */
-    abstract static class LongSum<T> implements AggregateFunction<T, Long, Long> {
-        abstract long weight(T value);
-
+    static final class Count implements AggregateFunction<Interaction, Long, Long> {
         @Override
         public Long createAccumulator() {
             return 0L;
         }
 
         @Override
-        public Long add(T value, Long acc) {
-            return acc + weight(value);
+        public Long add(Interaction value, Long acc) {
+            return acc + 1;
         }
 
         @Override
@@ -69,20 +64,6 @@ public final class Popularity {
         @Override
         public Long merge(Long a, Long b) {
             return a + b;
-        }
-    }
-
-    static final class Count extends LongSum<Interaction> {
-        @Override
-        long weight(Interaction value) {
-            return 1;
-        }
-    }
-
-    static final class Sum extends LongSum<ItemCount> {
-        @Override
-        long weight(ItemCount value) {
-            return value.getCount();
         }
     }
 

@@ -71,4 +71,49 @@ class PopularityTest {
                         Map.entry(7 * MIN, Map.of(3, 1L)));
         assertThat(out.get(2).getItems()).as("most counted first").containsExactly(2, 1);
     }
+
+    @Test
+    void matchesABruteForceCountOverRandomTraffic() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        List<Interaction> events = new ArrayList<>();
+        long t = 0;
+        for (int n = 0; n < 3_000; n++) {
+            t += random.nextInt(800); // about 20 minutes, with quiet gaps per item
+            events.add(click(random.nextInt(40), t));
+        }
+        long window = 5 * MIN;
+        long slide = MIN;
+        // Expected: every window end with each item's events in [end - window, end).
+        Map<Long, Map<Integer, Long>> expected = new java.util.TreeMap<>();
+        for (long end = slide; end <= t + window + slide; end += slide) {
+            Map<Integer, Long> counts = new java.util.HashMap<>();
+            for (Interaction e : events) {
+                if (e.getTimestamp() >= end - window && e.getTimestamp() < end) {
+                    counts.merge(e.getItemIndex(), 1L, Long::sum);
+                }
+            }
+            if (!counts.isEmpty()) {
+                expected.put(end, counts);
+            }
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        DataStream<Interaction> in =
+                env.fromData(events)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<Interaction>forMonotonousTimestamps()
+                                        .withTimestampAssigner((e, ts) -> e.getTimestamp()));
+        Map<Long, Map<Integer, Long>> actual = new java.util.TreeMap<>();
+        Popularity.topItems(in, Duration.ofMillis(window), Duration.ofMillis(slide), 1_000)
+                .executeAndCollect()
+                .forEachRemaining(
+                        p -> {
+                            Map<Integer, Long> counts = new java.util.HashMap<>();
+                            for (int i = 0; i < p.getItems().length; i++) {
+                                counts.put(p.getItems()[i], p.getCounts()[i]);
+                            }
+                            actual.put(p.getWindowEnd(), counts);
+                        });
+        assertThat(actual).isEqualTo(expected);
+    }
 }
