@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         MicroBenchmarks jmh = new MicroBenchmarks(quick);
         int[] catalogs = quick ? new int[] {ITEMS} : new int[] {ITEMS, 100_000};
         int[] batches = {1, 8, 32, 128};
-        if (!contains(batches, batchSize)) {
+        if (java.util.stream.IntStream.of(batches).noneMatch(b -> b == batchSize)) {
             batches = java.util.Arrays.copyOf(batches, 5);
             batches[4] = batchSize;
         }
@@ -334,15 +334,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double gflops(double usersPerSecond, int items) {
         return usersPerSecond * 2.0 * items * ScoringBenchmark.DIMS / 1e9;
-    }
-
-    private static boolean contains(int[] values, int v) {
-        for (int x : values) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The targets of this 2-core machine, side by side with what was measured. */

@@ -48,30 +48,17 @@ public final class KafkaTestUtils {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
             String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long settleUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-                    settleUntil = System.nanoTime() + settle.toNanos();
-                }
-            }
-        }
-        return out;
+        long[] settleUntil = {Long.MAX_VALUE};
+        return readCommittedUntil(
+                bootstrap,
+                topic,
+                records -> {
+                    if (records.size() >= expected && settleUntil[0] == Long.MAX_VALUE) {
+                        settleUntil[0] = System.nanoTime() + settle.toNanos();
+                    }
+                    return System.nanoTime() >= settleUntil[0];
+                },
+                timeout);
     }
 
     /** Creates topics and waits until every partition's leader serves it. */
