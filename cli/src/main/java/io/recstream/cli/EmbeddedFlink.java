@@ -106,6 +106,11 @@ public final class EmbeddedFlink implements AutoCloseable {
         return args.toArray(String[]::new);
     }
 
+    /** Waits for a bounded job to finish; throws if it failed. */
+    public void await(JobID job) throws Exception {
+        cluster.requestJobResult(job).get().toJobExecutionResult(getClass().getClassLoader());
+    }
+
     public void cancel(JobID job) {
         try {
             cluster.cancelJob(job).get();

@@ -59,6 +59,25 @@ public final class BenchCommand implements Callable<Integer> {
                             + " with (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "SECTION",
+            description =
+                    "run only these sections: scoring, kafka, e2e, batch1, latency, monitor, state"
+                            + " (batch1, latency and monitor also run e2e, which they build on;"
+                            + " default: all)")
+    List<String> only;
+
+    static final List<String> SECTIONS =
+            List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state");
+
+    private java.util.Set<String> sections = new java.util.HashSet<>(SECTIONS);
+
+    private boolean want(String section) {
+        return sections.contains(section);
+    }
+
     private static final int ITEMS = 10_000;
     private static final int HISTORY = ScoringBenchmark.HISTORY;
 
@@ -75,6 +94,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1 || batchSize > 4096) {
             throw new IllegalArgumentException("--batch-size must be in [1, 4096]");
         }
+        if (only != null && !only.isEmpty()) {
+            sections = new java.util.HashSet<>();
+            for (String o : only) {
+                String name = o.trim().toLowerCase(Locale.ROOT);
+                if (!SECTIONS.contains(name)) {
+                    throw new IllegalArgumentException(
+                            "--only: unknown section '" + o + "'; known: " + SECTIONS);
+                }
+                sections.add(name);
+            }
+            if (want("batch1") || want("latency") || want("monitor")) {
+                sections.add("e2e");
+            }
+        }
         Path work =
                 workDir != null
                         ? workDir
@@ -90,8 +123,12 @@ public final class BenchCommand implements Callable<Integer> {
         f.context("cpu", cpuModel());
         f.context("java", System.getProperty("java.vm.name") + " " + Runtime.version());
 
-        scoring(f, log);
-        pipeline(f, work, e2eEvents, users, log);
+        if (want("scoring")) {
+            scoring(f, log);
+        }
+        if (sections.stream().anyMatch(x -> !x.equals("scoring"))) {
+            pipeline(f, work, e2eEvents, users, log);
+        }
         f.put("rss_mb", rssMb("VmRSS"), "MiB", "resident memory of this JVM at the end of the run");
         f.put("rss_peak_mb", rssMb("VmHWM"), "MiB", "peak resident memory of this JVM");
 
@@ -201,44 +238,65 @@ public final class BenchCommand implements Callable<Integer> {
                             PipelineBench.PARALLELISM,
                             PipelineBench.CHECKPOINT_INTERVAL,
                             p.modelItems());
-            p.preload(e2eEvents);
-            log.println("raw Kafka consumption...");
-            double consume = p.rawConsume();
-            f.put(
-                    "kafka_consume_per_s",
-                    consume,
-                    "records/s",
-                    "plain read_committed KafkaConsumer over the "
-                            + e2eEvents
-                            + " pre-loaded interactions (4 partitions), bytes only");
+            if (want("kafka") || want("e2e")) {
+                p.preload(e2eEvents);
+            }
+            if (want("kafka")) {
+                kafka(f, p, e2eEvents, log);
+            }
+            if (want("e2e")) {
+                recommend(f, p, common, e2eEvents, log);
+            }
+            if (want("state")) {
+                state(f, p, users, log);
+            }
+        }
+    }
 
-            log.printf("recommend job, exactly once, batch size %d...%n", batchSize);
-            PipelineBench.Throughput e2e =
-                    p.recommendThroughput("bench-b" + batchSize, batchSize, e2eEvents, true);
-            f.put(
-                    "e2e_events_per_s",
-                    e2e.eventsPerSecond(),
-                    "events/s",
-                    common
-                            + ", exactly once, max batch "
-                            + batchSize
-                            + String.format(Locale.ROOT, " (mean %.1f)", e2e.meanBatch())
-                            + ", sustained rate from 10% to 90% of "
-                            + e2eEvents
-                            + " events; "
-                            + e2e.verified()
-                            + " recommendations verified read_committed, no duplicates");
-            f.put(
-                    "e2e_to_scoring_ratio",
-                    e2e.eventsPerSecond() / f.get("scoring_users_per_s"),
-                    "ratio",
-                    "e2e_events_per_s / scoring_users_per_s at batch " + batchSize);
-            f.put(
-                    "e2e_to_kafka_ratio",
-                    e2e.eventsPerSecond() / consume,
-                    "ratio",
-                    "e2e_events_per_s / kafka_consume_per_s");
+    private void kafka(Figures f, PipelineBench p, long e2eEvents, PrintStream log) {
+        log.println("raw Kafka consumption...");
+        double consume = p.rawConsume();
+        f.put(
+                "kafka_consume_per_s",
+                consume,
+                "records/s",
+                "plain read_committed KafkaConsumer over the "
+                        + e2eEvents
+                        + " pre-loaded interactions (4 partitions), bytes only");
+    }
 
+    private void recommend(
+            Figures f, PipelineBench p, String common, long e2eEvents, PrintStream log)
+            throws Exception {
+
+        log.printf("recommend job, exactly once, batch size %d...%n", batchSize);
+        PipelineBench.Throughput e2e =
+                p.recommendThroughput("bench-b" + batchSize, batchSize, e2eEvents, true);
+        f.put(
+                "e2e_events_per_s",
+                e2e.eventsPerSecond(),
+                "events/s",
+                common
+                        + ", exactly once, max batch "
+                        + batchSize
+                        + String.format(Locale.ROOT, " (mean %.1f)", e2e.meanBatch())
+                        + ", sustained rate from 10% to 90% of "
+                        + e2eEvents
+                        + " events; "
+                        + e2e.verified()
+                        + " recommendations verified read_committed, no duplicates");
+        f.put(
+                "e2e_to_scoring_ratio",
+                e2e.eventsPerSecond() / f.get("scoring_users_per_s"),
+                "ratio",
+                "e2e_events_per_s / scoring_users_per_s at batch " + batchSize);
+        f.put(
+                "e2e_to_kafka_ratio",
+                e2e.eventsPerSecond() / f.get("kafka_consume_per_s"),
+                "ratio",
+                "e2e_events_per_s / kafka_consume_per_s");
+
+        if (want("batch1")) {
             long b1Events = Math.max(1_000, e2eEvents / 4);
             log.println("recommend job, batch size 1...");
             PipelineBench.Throughput one = p.recommendThroughput("bench-b1", 1, b1Events, false);
@@ -252,17 +310,21 @@ public final class BenchCommand implements Callable<Integer> {
                     e2e.eventsPerSecond() / one.eventsPerSecond(),
                     "ratio",
                     "e2e_events_per_s / e2e_batch1_events_per_s");
+        }
+
+        if (want("latency")) {
 
             double rate = Math.max(100, e2e.eventsPerSecond() / 2);
             Duration duration = Duration.ofSeconds(quick ? 8 : 30);
             String latencyCond =
                     String.format(
                             Locale.ROOT,
-                            "%s, paced at %.0f events/s (half the sustained rate) for %d s,"
-                                    + " first quarter left out",
+                            "%s, paced at %.0f events/s (half the sustained rate) for %d s by a"
+                                    + " producer with linger.ms %d, first quarter left out",
                             common,
                             rate,
-                            duration.toSeconds());
+                            duration.toSeconds(),
+                            PipelineBench.LATENCY_LINGER_MS);
             log.printf("latency at %.0f events/s, at-least-once...%n", rate);
             PipelineBench.LatencyRun alo = p.latency("bench-alo", false, rate, duration);
             f.put(
@@ -304,7 +366,9 @@ public final class BenchCommand implements Callable<Integer> {
                     eo.processing().p99(),
                     "ms",
                     latencyCond + ", exactly once, event time to emit");
+        }
 
+        if (want("monitor")) {
             log.println("monitor job...");
             double monitor = p.monitorThroughput("recommendations-bench-b" + batchSize);
             f.put(
@@ -314,21 +378,43 @@ public final class BenchCommand implements Callable<Integer> {
                     common
                             + ", recommendations + feedback (one per three recommendations) read"
                             + " per second, sustained; 5-minute windows");
+        }
+    }
 
-            log.printf("state: %,d users × %d items...%n", users, HISTORY);
-            PipelineBench.StateSize state = p.stateSize(users, HISTORY);
-            f.put(
-                    "state_bytes_per_user",
-                    (double) state.checkpointBytes() / state.users(),
-                    "bytes",
-                    String.format(
-                            Locale.ROOT,
-                            "full (non-incremental) RocksDB checkpoint of the recommend job's graph"
-                                    + " (parallelism 1) after %,d users × %d distinct items:"
-                                    + " %,d bytes",
-                            state.users(),
-                            state.itemsPerUser(),
-                            state.checkpointBytes()));
+    private void state(Figures f, PipelineBench p, long users, PrintStream log) throws Exception {
+        log.printf("state: %,d users × %d items...%n", users, HISTORY);
+        PipelineBench.StateSize state = p.stateSize(users, HISTORY);
+        StateReadBack.Contents read = state.read();
+        boolean complete = read.users() == state.users() && read.fullUsers() == state.users();
+        f.put(
+                "state_bytes_per_user",
+                (double) state.checkpointBytes() / Math.max(1, read.users()),
+                "bytes",
+                String.format(
+                        Locale.ROOT,
+                        "full (non-incremental) RocksDB checkpoint of the recommend job's graph"
+                                + " (parallelism 1) after %,d users × %d distinct items: %,d bytes;"
+                                + " read back with the State Processor API: %,d users, %,d items,"
+                                + " %,d users with all %d%s",
+                        state.users(),
+                        state.itemsPerUser(),
+                        state.checkpointBytes(),
+                        read.users(),
+                        read.items(),
+                        read.fullUsers(),
+                        state.itemsPerUser(),
+                        complete ? "" : " — INCOMPLETE: the checkpoint misses users or items"));
+        f.put(
+                "state_users_read_back",
+                read.users(),
+                "users",
+                "users whose history the measured checkpoint holds (expected "
+                        + state.users()
+                        + ")");
+        if (!complete) {
+            log.printf(
+                    "warning: the measured checkpoint holds %,d of %,d users (%,d complete)%n",
+                    read.users(), state.users(), read.fullUsers());
         }
     }
 

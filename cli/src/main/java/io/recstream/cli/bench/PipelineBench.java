@@ -45,6 +45,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -142,12 +143,18 @@ final class PipelineBench implements AutoCloseable {
         return p;
     }
 
-    /** A producer that sends at once: its own batching would count as pipeline latency. */
+    /**
+     * A producer with Kafka's default batching (linger.ms 5): what an application's producer does,
+     * and at most 5 ms of the measured latency.
+     */
     private Properties latencyProducerProps() {
         Properties p = producerProps();
-        p.put("linger.ms", "0");
+        p.put("linger.ms", Integer.toString(LATENCY_LINGER_MS));
+        p.put("batch.size", "16384");
         return p;
     }
+
+    static final int LATENCY_LINGER_MS = 5;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -585,7 +592,8 @@ final class PipelineBench implements AutoCloseable {
     }
 
     /** Result of the state measurement. */
-    record StateSize(long checkpointBytes, long users, int itemsPerUser) {}
+    record StateSize(
+            long checkpointBytes, long users, int itemsPerUser, StateReadBack.Contents read) {}
 
     /**
      * Runs the recommend job's real graph over a generated stream that gives each of {@code users}
@@ -608,6 +616,10 @@ final class PipelineBench implements AutoCloseable {
         JobSetup.configure(env, config);
         Configuration full = new Configuration();
         full.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        // Kept after the job is cancelled, so the measured checkpoint can be read back.
+        full.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.configure(full, getClass().getClassLoader());
         // One generator split, so the measured events all come before the tail: with two, the
         // second split would start in the tail and the count would include it.
@@ -660,21 +672,23 @@ final class PipelineBench implements AutoCloseable {
             progress.done();
             long after = latestCheckpoint(storage);
             // A checkpoint that started after the last measured event was processed.
-            Path complete = null;
-            while (complete == null) {
+            while (latestCheckpoint(storage) < after + 2) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no checkpoint completed after the build-up");
                 }
                 Thread.sleep(500);
-                long latest = latestCheckpoint(storage);
-                if (latest >= after + 2) {
-                    complete = checkpointDir(storage, latest);
-                }
             }
-            return new StateSize(size(complete), users, itemsPerUser);
         } finally {
             flink.cancel(job);
         }
+        // The job is gone and its last checkpoint retained: nothing deletes it while it is
+        // measured and read back.
+        Path complete = checkpointDir(storage, latestCheckpoint(storage));
+        long bytes = size(complete);
+        log.println("state: reading the checkpoint back...");
+        StateReadBack.Contents contents =
+                StateReadBack.read(flink, complete, config.stateTtl, itemsPerUser, "user-");
+        return new StateSize(bytes, users, itemsPerUser, contents);
     }
 
     /** The highest checkpoint id with its metadata written, or 0. */

@@ -2,8 +2,10 @@ package io.recstream.jobs.evaluation;
 
 import io.recstream.jobs.events.Outcome;
 import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.windows.PreAggregation;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -29,16 +31,35 @@ public final class OnlineMetrics {
 
     public static DataStream<SignalValue> compute(
             DataStream<Outcome> outcomes, Duration size, Duration slide) {
-        return outcomes.<Tuple2<String, Outcome>>flatMap(
-                        (o, out) -> {
-                            out.collect(Tuple2.of(o.getModelVersion() + "|" + o.getStrategy(), o));
-                            out.collect(Tuple2.of(o.getModelVersion() + "|" + ALL, o));
-                        })
-                .returns(Types.TUPLE(Types.STRING, Types.POJO(Outcome.class)))
-                .name("Per version and strategy")
+        DataStream<Tuple2<String, Outcome>> keyed =
+                outcomes.<Tuple2<String, Outcome>>flatMap(
+                                (o, out) -> {
+                                    out.collect(
+                                            Tuple2.of(
+                                                    o.getModelVersion() + "|" + o.getStrategy(),
+                                                    o));
+                                    out.collect(Tuple2.of(o.getModelVersion() + "|" + ALL, o));
+                                })
+                        .returns(Types.TUPLE(Types.STRING, Types.POJO(Outcome.class)))
+                        .name("Per version and strategy");
+        // Summed per pane in memory first (see PreAggregation), then merged by the windows.
+        return PreAggregation.perPane(
+                        keyed,
+                        new Sums(),
+                        t -> t.f0,
+                        Types.STRING,
+                        TypeInformation.of(MetricSums.class),
+                        slide,
+                        "online-metrics-panes",
+                        "Online metrics per pane")
                 .keyBy(t -> t.f0)
                 .window(SlidingEventTimeWindows.of(size, slide))
-                .aggregate(new Sums(), new ToSignals())
+                .aggregate(
+                        PreAggregation.<String, MetricSums, MetricSums>mergingPartials(new Sums()),
+                        new ToSignals(),
+                        TypeInformation.of(MetricSums.class),
+                        TypeInformation.of(MetricSums.class),
+                        TypeInformation.of(SignalValue.class))
                 .uid("online-metrics")
                 .name("Online metrics (sliding window)");
     }

@@ -22,6 +22,8 @@ import io.recstream.jobs.serde.DriftAlertSerializer;
 import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.SignalValueSerializer;
 import io.recstream.jobs.serde.SplitValid;
+import io.recstream.jobs.windows.PreAggregation;
+import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -166,14 +168,15 @@ public final class MonitorJob {
         DataStream<SignalValue> metrics =
                 OnlineMetrics.compute(outcomes, config.window, config.slide);
 
+        // Ticks are counted per pane in memory first (see PreAggregation): the window state is
+        // then updated a few times per pane rather than once per record.
+        DataStream<Tuple2<Long, Long>> recommendationTicks =
+                ticks(recs, true, "recommendation-ticks", "Recommendation");
+        DataStream<Tuple2<Long, Long>> outcomeTicks =
+                ticks(outcomes, false, "outcome-ticks", "Outcome");
         DataStream<SignalValue> completeness =
-                recs.map(r -> Tuple2.of(1L, 0L))
-                        .returns(Types.TUPLE(Types.LONG, Types.LONG))
-                        .name("Recommendation tick")
-                        .union(
-                                outcomes.map(o -> Tuple2.of(0L, 1L))
-                                        .returns(Types.TUPLE(Types.LONG, Types.LONG))
-                                        .name("Outcome tick"))
+                recommendationTicks
+                        .union(outcomeTicks)
                         .windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
                         .reduce(
                                 (a, b) -> Tuple2.of(a.f0 + b.f0, a.f1 + b.f1),
@@ -183,16 +186,22 @@ public final class MonitorJob {
 
         RecommendationStats recStats = new RecommendationStats(config.model, config.smoothing);
         DataStream<SignalValue> recDrift =
-                recs.windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
-                        .aggregate(recStats.aggregate(), recStats.signals())
-                        .uid("recommendation-drift")
-                        .name("Recommendation drift (sliding window)");
+                driftSignals(
+                        recs,
+                        recStats.aggregate(),
+                        recStats.signals(),
+                        RecommendationStats.Counts.class,
+                        "recommendation-drift",
+                        "Recommendation drift");
         InputStats inputStats = new InputStats(config.model, config.smoothing);
         DataStream<SignalValue> inputDrift =
-                ints.windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
-                        .aggregate(inputStats.aggregate(), inputStats.signals())
-                        .uid("input-drift")
-                        .name("Input drift (sliding window)");
+                driftSignals(
+                        ints,
+                        inputStats.aggregate(),
+                        inputStats.signals(),
+                        InputStats.Counts.class,
+                        "input-drift",
+                        "Input drift");
 
         SingleOutputStreamOperator<SignalValue> checked =
                 metrics.union(late, completeness, recDrift, inputDrift)
@@ -211,6 +220,84 @@ public final class MonitorJob {
                 .sinkTo(alerts)
                 .uid("alerts-sink")
                 .name("Kafka: drift-alerts");
+    }
+
+    /**
+     * Whole-stream sliding windows of {@code aggregate} (pre-aggregated per pane, see {@link
+     * PreAggregation}) turned into signals; operator uids {@code <uid>} and {@code <uid>-panes}.
+     */
+    private <T, C> DataStream<SignalValue> driftSignals(
+            DataStream<T> in,
+            AggregateFunction<T, C, C> aggregate,
+            ProcessAllWindowFunction<C, SignalValue, TimeWindow> signals,
+            Class<C> counts,
+            String uid,
+            String name) {
+        TypeInformation<C> type = TypeInformation.of(counts);
+        return PreAggregation.perPane(
+                        in, aggregate, type, config.slide, uid + "-panes", name + " per pane")
+                .windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
+                .aggregate(
+                        PreAggregation.mergingPartials(aggregate),
+                        signals,
+                        type,
+                        type,
+                        TypeInformation.of(SignalValue.class))
+                .uid(uid)
+                .name(name + " (sliding window)");
+    }
+
+    /** (records, 0) or (0, records) per pane of the slide. */
+    private <T> DataStream<Tuple2<Long, Long>> ticks(
+            DataStream<T> in, boolean recommendations, String uid, String what) {
+        return PreAggregation.perPane(
+                        in,
+                        new Ticks<T>(recommendations),
+                        TICKS,
+                        config.slide,
+                        uid,
+                        "Count " + what.toLowerCase(java.util.Locale.ROOT) + "s per pane")
+                .map(t -> t.f1)
+                .returns(TICKS)
+                .name(what + " tick");
+    }
+
+    private static final TypeInformation<Tuple2<Long, Long>> TICKS =
+            Types.TUPLE(Types.LONG, Types.LONG);
+
+    /** Counts records as (recommendations, outcomes). */
+    static final class Ticks<T>
+            implements AggregateFunction<T, Tuple2<Long, Long>, Tuple2<Long, Long>> {
+        private final boolean recommendation;
+
+        Ticks(boolean recommendation) {
+            this.recommendation = recommendation;
+        }
+
+        @Override
+        public Tuple2<Long, Long> createAccumulator() {
+            return Tuple2.of(0L, 0L);
+        }
+
+        @Override
+        public Tuple2<Long, Long> add(T value, Tuple2<Long, Long> acc) {
+            if (recommendation) {
+                acc.f0++;
+            } else {
+                acc.f1++;
+            }
+            return acc;
+        }
+
+        @Override
+        public Tuple2<Long, Long> getResult(Tuple2<Long, Long> acc) {
+            return acc;
+        }
+
+        @Override
+        public Tuple2<Long, Long> merge(Tuple2<Long, Long> a, Tuple2<Long, Long> b) {
+            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+        }
     }
 
     /** Outcomes closed per recommendation made, in the same window. */

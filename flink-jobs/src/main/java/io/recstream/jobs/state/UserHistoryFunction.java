@@ -78,8 +78,11 @@ public final class UserHistoryFunction
         this.stateTtl = stateTtl;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
+    /**
+     * The per-user history state, with its processing-time TTL: also how tools read it back from a
+     * checkpoint or savepoint (operator uid {@code user-history}).
+     */
+    public static ValueStateDescriptor<RecentItems> historyDescriptor(Duration stateTtl) {
         ValueStateDescriptor<RecentItems> descriptor =
                 new ValueStateDescriptor<>("recent-items", TypeInformation.of(RecentItems.class));
         descriptor.enableTimeToLive(
@@ -87,7 +90,12 @@ public final class UserHistoryFunction
                         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                         .build());
-        history = getRuntimeContext().getState(descriptor);
+        return descriptor;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        history = getRuntimeContext().getState(historyDescriptor(stateTtl));
 
         ModelBundle bundle = ModelRegistry.bundle(modelDirectory);
         var popular = bundle.profile().popularItems();
