@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Pre-aggregates records per key and per window pane (the slide-aligned interval every record of
@@ -85,6 +86,16 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
     public void processWatermark(Watermark mark) throws Exception {
         flush();
         super.processWatermark(mark);
+    }
+
+    /**
+     * Before this input is marked idle, everything goes: the window operator would otherwise move
+     * on with the other inputs' watermarks and find these partials late.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        flush();
+        super.processWatermarkStatus(status);
     }
 
     @Override

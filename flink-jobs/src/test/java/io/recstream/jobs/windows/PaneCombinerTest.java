@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,18 @@ class PaneCombinerTest {
             assertThat(drain(h)).isEmpty();
             h.processElement(Tuple2.of("a", 3L), 30);
             assertThat(drain(h)).as("flushed at three records").containsExactly("a@0=3/6");
+        }
+    }
+
+    @Test
+    void emitsEverythingBeforeTheInputIsMarkedIdle() throws Exception {
+        try (var h = harness(1_000)) {
+            h.processElement(Tuple2.of("a", 5L), 10);
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            assertThat(h.getOutput().poll())
+                    .as("the partial before the idle status")
+                    .isInstanceOf(StreamRecord.class);
+            assertThat(drain(h)).isEmpty();
         }
     }
 
