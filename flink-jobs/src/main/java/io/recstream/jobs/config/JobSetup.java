@@ -49,6 +49,7 @@ public final class JobSetup {
                 config.restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay);
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout);
+        config.flinkConf.forEach(conf::setString);
         env.configure(conf, JobSetup.class.getClassLoader());
         env.enableCheckpointing(
                 config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

@@ -63,6 +63,13 @@ public abstract class KafkaJobConfig implements Serializable {
                         "longest a record waits in a network buffer between tasks before it is sent (Flink's default is 100ms: more throughput, more latency)"));
         o.add(
                 new Options.Spec(
+                        "flink-conf",
+                        "",
+                        "more Flink configuration as KEY=VALUE pairs separated by ';', applied over"
+                                + " the job's own settings (for example"
+                                + " state.backend.rocksdb.timer-service.factory=HEAP)"));
+        o.add(
+                new Options.Spec(
                         "delivery-guarantee",
                         "exactly-once",
                         "exactly-once (transactions, output visible on each checkpoint) or at-least-once (visible at once; duplicates after a restart)"));
@@ -154,6 +161,9 @@ public abstract class KafkaJobConfig implements Serializable {
     /** How long records may wait in a network buffer before it is flushed. */
     public final Duration bufferTimeout;
 
+    /** Extra Flink configuration from {@code --flink-conf}, in the order given. */
+    public final java.util.LinkedHashMap<String, String> flinkConf;
+
     /** Kafka sinks write in transactions committed on checkpoints; else at least once. */
     public final boolean exactlyOnce;
 
@@ -175,6 +185,7 @@ public abstract class KafkaJobConfig implements Serializable {
                             + "'");
         }
         bufferTimeout = o.duration("network.buffer-timeout");
+        flinkConf = parseFlinkConf(o.optionalString("flink-conf"));
         exactlyOnce =
                 switch (o.string("delivery-guarantee")) {
                     case "exactly-once" -> true;
@@ -253,5 +264,24 @@ public abstract class KafkaJobConfig implements Serializable {
         p.putAll(kafkaProperties);
         p.setProperty("bootstrap.servers", bootstrapServers);
         return p;
+    }
+
+    static java.util.LinkedHashMap<String, String> parseFlinkConf(String pairs) {
+        java.util.LinkedHashMap<String, String> conf = new java.util.LinkedHashMap<>();
+        if (pairs == null) {
+            return conf;
+        }
+        for (String pair : pairs.split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || pair.substring(0, eq).isBlank()) {
+                throw new IllegalArgumentException(
+                        "--flink-conf: '" + pair.trim() + "' is not KEY=VALUE");
+            }
+            conf.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return conf;
     }
 }

@@ -156,4 +156,40 @@ class RecommendJobConfigTest {
                                         "7m"))
                 .hasMessageContaining("--popularity.window");
     }
+
+    @Test
+    void flinkConfPairsReachTheJobsConfigurationAndBadOnesAreNamed() {
+        RecommendJobConfig c =
+                RecommendJobConfig.fromArgs(
+                        "--bootstrap-servers",
+                        "h:9092",
+                        "--model",
+                        model,
+                        "--flink-conf",
+                        "state.backend.rocksdb.timer-service.factory=HEAP; pipeline.name = x=y");
+        assertThat(c.flinkConf)
+                .containsExactly(
+                        java.util.Map.entry("state.backend.rocksdb.timer-service.factory", "HEAP"),
+                        java.util.Map.entry("pipeline.name", "x=y"));
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment();
+        JobSetup.configure(env, c);
+        assertThat(
+                        env.getConfiguration()
+                                .toMap()
+                                .get("state.backend.rocksdb.timer-service.factory"))
+                .isEqualTo("HEAP");
+
+        assertThatThrownBy(
+                        () ->
+                                RecommendJobConfig.fromArgs(
+                                        "--bootstrap-servers",
+                                        "h:9092",
+                                        "--model",
+                                        model,
+                                        "--flink-conf",
+                                        "a=1;=2"))
+                .hasMessageContaining("--flink-conf: '=2' is not KEY=VALUE");
+    }
 }
