@@ -69,6 +69,14 @@ public final class BenchCommand implements Callable<Integer> {
                             + " default: all)")
     List<String> only;
 
+    @Option(
+            names = "--flink-conf",
+            paramLabel = "KEY=VALUE;...",
+            description =
+                    "more Flink configuration for every job the bench runs (the jobs'"
+                            + " --flink-conf), e.g. state.backend.rocksdb.timer-service.factory=HEAP")
+    String flinkConf;
+
     static final List<String> SECTIONS =
             List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state");
 
@@ -118,6 +126,9 @@ public final class BenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Figures f = new Figures();
         f.context("mode", quick ? "quick" : "full");
+        if (flinkConf != null) {
+            f.context("flink_conf", flinkConf);
+        }
         f.context("date", Instant.now().toString());
         f.context("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         f.context("cpu", cpuModel());
@@ -232,12 +243,14 @@ public final class BenchCommand implements Callable<Integer> {
         try (PipelineBench p = new PipelineBench(work, ITEMS, trainEvents, log)) {
             String common =
                     String.format(
-                            Locale.ROOT,
-                            "embedded Kafka + Flink MiniCluster in one JVM, parallelism %d, RocksDB,"
-                                    + " checkpoints every %s, N=%d D=64",
-                            PipelineBench.PARALLELISM,
-                            PipelineBench.CHECKPOINT_INTERVAL,
-                            p.modelItems());
+                                    Locale.ROOT,
+                                    "embedded Kafka + Flink MiniCluster in one JVM, parallelism %d, RocksDB,"
+                                            + " checkpoints every %s, N=%d D=64",
+                                    PipelineBench.PARALLELISM,
+                                    PipelineBench.CHECKPOINT_INTERVAL,
+                                    p.modelItems())
+                            + (flinkConf == null ? "" : ", --flink-conf '" + flinkConf + "'");
+            p.flinkConf(flinkConf);
             if (want("kafka") || want("e2e")) {
                 p.preload(e2eEvents);
             }

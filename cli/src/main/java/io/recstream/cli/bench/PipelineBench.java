@@ -279,7 +279,23 @@ final class PipelineBench implements AutoCloseable {
                                         "--checkpoint-storage",
                                         work.resolve("checkpoints").toUri().toString())));
         args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+        return withFlinkConf(args);
+    }
+
+    /** {@code --flink-conf} for every job this bench runs (null: none). */
+    private String flinkConf;
+
+    void flinkConf(String pairs) {
+        this.flinkConf = pairs;
+    }
+
+    private String[] withFlinkConf(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        if (flinkConf != null) {
+            all.add("--flink-conf");
+            all.add(flinkConf);
+        }
+        return all.toArray(String[]::new);
     }
 
     private void createTopics(String... topics) throws Exception {
@@ -552,7 +568,7 @@ final class PipelineBench implements AutoCloseable {
         long recommendations = recommended.size();
         MonitorJobConfig config =
                 MonitorJobConfig.fromArgs(
-                        EmbeddedFlink.jobArgs(
+                        monitorArgs(
                                 kafka.bootstrapServers(),
                                 null,
                                 model.toString(),
@@ -589,6 +605,19 @@ final class PipelineBench implements AutoCloseable {
         } finally {
             flink.cancel(job);
         }
+    }
+
+    private String[] monitorArgs(
+            String bootstrap,
+            Path commandConfig,
+            String model,
+            String interval,
+            int parallelism,
+            String... extra) {
+        return withFlinkConf(
+                Arrays.asList(
+                        EmbeddedFlink.jobArgs(
+                                bootstrap, commandConfig, model, interval, parallelism, extra)));
     }
 
     /** Result of the state measurement. */
