@@ -22,4 +22,11 @@ class BenchOptionsTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--batch-size must be in [1, 4096]");
     }
+
+    @Test
+    void aFlinkConfPairWithoutAnEqualsSignIsNamedBeforeAnythingRuns() {
+        Cli.Result r = Cli.run("bench", "--flink-conf", "a=1;oops");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--flink-conf: 'oops' is not KEY=VALUE");
+    }
 }

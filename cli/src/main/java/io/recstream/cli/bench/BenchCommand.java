@@ -102,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1 || batchSize > 4096) {
             throw new IllegalArgumentException("--batch-size must be in [1, 4096]");
         }
+        io.recstream.jobs.config.KafkaJobConfig.parseFlinkConf(flinkConf); // fails fast
         if (only != null && !only.isEmpty()) {
             sections = new java.util.HashSet<>();
             for (String o : only) {

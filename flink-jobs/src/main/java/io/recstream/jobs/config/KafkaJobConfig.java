@@ -266,7 +266,8 @@ public abstract class KafkaJobConfig implements Serializable {
         return p;
     }
 
-    static java.util.LinkedHashMap<String, String> parseFlinkConf(String pairs) {
+    /** Parses {@code --flink-conf} pairs; throws naming the pair that is not KEY=VALUE. */
+    public static java.util.LinkedHashMap<String, String> parseFlinkConf(String pairs) {
         java.util.LinkedHashMap<String, String> conf = new java.util.LinkedHashMap<>();
         if (pairs == null) {
             return conf;
