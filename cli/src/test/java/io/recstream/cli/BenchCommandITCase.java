@@ -64,9 +64,14 @@ class BenchCommandITCase {
                 .isCloseTo(
                         figures.at("/scoring_users_per_s/value").asDouble() * 2 * 10_000 * 64 / 1e9,
                         org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(figures.at("/state_bytes_per_user/value").asDouble())
-                .as("at least L × (item + timestamp) per user")
-                .isGreaterThanOrEqualTo(20 * 12);
+        // The checkpoint files are compressed, so bytes per user may be below the raw value
+        // size; what the figure was measured over is checked by reading the checkpoint back.
+        assertThat(figures.at("/state_users_read_back/value").asLong())
+                .as("every user's history is in the measured checkpoint")
+                .isEqualTo(20_000);
+        assertThat(figures.at("/state_bytes_per_user/conditions").asText())
+                .contains("20,000 users, 400,000 items, 20,000 users with all 20")
+                .doesNotContain("INCOMPLETE");
         assertThat(figures.at("/latency_ms_p99_alo/value").asDouble())
                 .isGreaterThanOrEqualTo(figures.at("/latency_ms_p50_alo/value").asDouble());
     }

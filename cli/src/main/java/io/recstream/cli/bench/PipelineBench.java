@@ -715,8 +715,12 @@ final class PipelineBench implements AutoCloseable {
         Path complete = checkpointDir(storage, latestCheckpoint(storage));
         long bytes = size(complete);
         log.println("state: reading the checkpoint back...");
+        long readStart = System.nanoTime();
         StateReadBack.Contents contents =
                 StateReadBack.read(flink, complete, config.stateTtl, itemsPerUser, "user-");
+        log.printf(
+                "state: read %,d users back in %.0f s%n",
+                contents.users(), (System.nanoTime() - readStart) / 1e9);
         return new StateSize(bytes, users, itemsPerUser, contents);
     }
 
