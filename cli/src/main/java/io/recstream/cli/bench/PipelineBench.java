@@ -655,6 +655,13 @@ final class PipelineBench implements AutoCloseable {
         env.setParallelism(1);
         long t0 = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
         int items = modelItems;
+        // Ids from the model's own vocabulary: a synthetic id the (quick) training never saw
+        // would be an unknown item and never reach a user's history.
+        String[] vocabulary = new String[items];
+        io.recstream.model.Vocabulary v = ModelBundle.load(model).vocabulary();
+        for (int i = 0; i < items; i++) {
+            vocabulary[i] = v.itemId(i);
+        }
         DataGeneratorSource<Either<DeadLetter, Interaction>> source =
                 new DataGeneratorSource<>(
                         n -> {
@@ -665,7 +672,7 @@ final class PipelineBench implements AutoCloseable {
                                         new Interaction(
                                                 "tail",
                                                 "bench-tail",
-                                                SyntheticWorld.itemId(0),
+                                                vocabulary[0],
                                                 InteractionType.CLICK,
                                                 null,
                                                 t0 + events));
@@ -677,7 +684,7 @@ final class PipelineBench implements AutoCloseable {
                                     new Interaction(
                                             "s-" + n,
                                             "user-" + user,
-                                            SyntheticWorld.itemId(item),
+                                            vocabulary[item],
                                             InteractionType.CLICK,
                                             null,
                                             t0 + round * 1_000 + user % 1_000));
