@@ -282,7 +282,6 @@ public final class BenchCommand implements Callable<Integer> {
     private void recommend(
             Figures f, PipelineBench p, String common, long e2eEvents, PrintStream log)
             throws Exception {
-
         // Steady state, as JMH measures scoring: one unmeasured pass over the first third of the
         // topic gets the job's code compiled before the measured runs.
         long warmUp = Math.max(1_000, e2eEvents / 3);
@@ -334,7 +333,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         if (want("latency")) {
-
             double rate = Math.max(100, e2e.eventsPerSecond() / 2);
             Duration duration = Duration.ofSeconds(quick ? 8 : 30);
             String latencyCond =

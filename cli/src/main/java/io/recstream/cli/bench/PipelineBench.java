@@ -85,7 +85,7 @@ final class PipelineBench implements AutoCloseable {
     private final EmbeddedFlink flink;
     private final SyntheticWorld world;
     private final Path model;
-    private final int modelItems;
+    private final io.recstream.model.Vocabulary vocabulary;
     private long preloadedEvents;
     private final List<String[]> recommended = new ArrayList<>(); // user, first item, request key
     private long firstEventTime;
@@ -96,7 +96,7 @@ final class PipelineBench implements AutoCloseable {
         // A flatter popularity than the demo's, so every one of the N items is in the model.
         this.world = new SyntheticWorld(items, 20, 0.6, 0.85, 5L);
         this.model = bundle(items, trainEvents);
-        this.modelItems = ModelBundle.load(model).vocabulary().size();
+        this.vocabulary = ModelBundle.load(model).vocabulary();
         this.kafka = EmbeddedKafka.start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             new TopicApplier(admin, Duration.ofSeconds(60)).apply(TopicCatalog.bundled(), false);
@@ -105,7 +105,7 @@ final class PipelineBench implements AutoCloseable {
     }
 
     int modelItems() {
-        return modelItems;
+        return vocabulary.size();
     }
 
     /** Trains (once; kept in the work folder) a D = 64 model over the synthetic catalog. */
@@ -258,7 +258,12 @@ final class PipelineBench implements AutoCloseable {
                 .sum();
     }
 
-    private String[] recommendArgs(String run, String output, String... extra) {
+    /**
+     * Options of a bench job (recommend or monitor): its own group and transactional ids, from the
+     * start of the topics, {@code output} as the recommendations topic, plus {@code extra} and the
+     * bench's {@code --flink-conf}.
+     */
+    private String[] jobArgs(String run, String output, String... extra) {
         List<String> args =
                 new ArrayList<>(
                         Arrays.asList(
@@ -353,7 +358,7 @@ final class PipelineBench implements AutoCloseable {
         createTopics(output);
         RecommendJobConfig config =
                 RecommendJobConfig.fromArgs(
-                        recommendArgs(
+                        jobArgs(
                                 run,
                                 output,
                                 "--inference.batch-size",
@@ -447,7 +452,7 @@ final class PipelineBench implements AutoCloseable {
         createTopics(input, output);
         RecommendJobConfig config =
                 RecommendJobConfig.fromArgs(
-                        recommendArgs(
+                        jobArgs(
                                 run,
                                 output,
                                 "--interactions-topic",
@@ -568,19 +573,8 @@ final class PipelineBench implements AutoCloseable {
         long recommendations = recommended.size();
         MonitorJobConfig config =
                 MonitorJobConfig.fromArgs(
-                        monitorArgs(
-                                kafka.bootstrapServers(),
-                                null,
-                                model.toString(),
-                                CHECKPOINT_INTERVAL,
-                                PARALLELISM,
-                                "--group-id",
+                        jobArgs(
                                 "bench-monitor",
-                                "--transactional-id-prefix",
-                                "bench-monitor",
-                                "--starting-offsets",
-                                "earliest",
-                                "--recommendations-topic",
                                 recommendationsTopic,
                                 "--window",
                                 "5m",
@@ -591,9 +585,7 @@ final class PipelineBench implements AutoCloseable {
                                 "--allowed-lateness",
                                 "10s",
                                 "--watermark.out-of-orderness",
-                                "10s",
-                                "--checkpoint-storage",
-                                work.resolve("checkpoints").toUri().toString()));
+                                "10s"));
         DoubleSupplier read =
                 () ->
                         counterTotal("recstream.records.in", "kind", "recommendation")
@@ -605,19 +597,6 @@ final class PipelineBench implements AutoCloseable {
         } finally {
             flink.cancel(job);
         }
-    }
-
-    private String[] monitorArgs(
-            String bootstrap,
-            Path commandConfig,
-            String model,
-            String interval,
-            int parallelism,
-            String... extra) {
-        return withFlinkConf(
-                Arrays.asList(
-                        EmbeddedFlink.jobArgs(
-                                bootstrap, commandConfig, model, interval, parallelism, extra)));
     }
 
     /** Result of the state measurement. */
@@ -633,7 +612,7 @@ final class PipelineBench implements AutoCloseable {
         long events = users * itemsPerUser;
         Path storage = work.resolve("state-checkpoints-" + System.currentTimeMillis());
         String[] args =
-                recommendArgs(
+                jobArgs(
                         "bench-state",
                         "unused",
                         "--cold.min-items",
@@ -654,13 +633,12 @@ final class PipelineBench implements AutoCloseable {
         // second split would start in the tail and the count would include it.
         env.setParallelism(1);
         long t0 = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
-        int items = modelItems;
+        int items = vocabulary.size();
         // Ids from the model's own vocabulary: a synthetic id the (quick) training never saw
         // would be an unknown item and never reach a user's history.
-        String[] vocabulary = new String[items];
-        io.recstream.model.Vocabulary v = ModelBundle.load(model).vocabulary();
+        String[] ids = new String[items];
         for (int i = 0; i < items; i++) {
-            vocabulary[i] = v.itemId(i);
+            ids[i] = vocabulary.itemId(i);
         }
         DataGeneratorSource<Either<DeadLetter, Interaction>> source =
                 new DataGeneratorSource<>(
@@ -672,7 +650,7 @@ final class PipelineBench implements AutoCloseable {
                                         new Interaction(
                                                 "tail",
                                                 "bench-tail",
-                                                vocabulary[0],
+                                                ids[0],
                                                 InteractionType.CLICK,
                                                 null,
                                                 t0 + events));
@@ -684,7 +662,7 @@ final class PipelineBench implements AutoCloseable {
                                     new Interaction(
                                             "s-" + n,
                                             "user-" + user,
-                                            vocabulary[item],
+                                            ids[item],
                                             InteractionType.CLICK,
                                             null,
                                             t0 + round * 1_000 + user % 1_000));

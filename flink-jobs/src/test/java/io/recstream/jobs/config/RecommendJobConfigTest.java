@@ -160,12 +160,7 @@ class RecommendJobConfigTest {
     @Test
     void flinkConfPairsReachTheJobsConfigurationAndBadOnesAreNamed() {
         RecommendJobConfig c =
-                RecommendJobConfig.fromArgs(
-                        "--bootstrap-servers",
-                        "h:9092",
-                        "--model",
-                        model,
-                        "--flink-conf",
+                withFlinkConf(
                         "state.backend.rocksdb.timer-service.factory=HEAP; pipeline.name = x=y");
         assertThat(c.flinkConf)
                 .containsExactly(
@@ -181,15 +176,12 @@ class RecommendJobConfigTest {
                                 .get("state.backend.rocksdb.timer-service.factory"))
                 .isEqualTo("HEAP");
 
-        assertThatThrownBy(
-                        () ->
-                                RecommendJobConfig.fromArgs(
-                                        "--bootstrap-servers",
-                                        "h:9092",
-                                        "--model",
-                                        model,
-                                        "--flink-conf",
-                                        "a=1;=2"))
+        assertThatThrownBy(() -> withFlinkConf("a=1;=2"))
                 .hasMessageContaining("--flink-conf: '=2' is not KEY=VALUE");
+    }
+
+    private static RecommendJobConfig withFlinkConf(String pairs) {
+        return RecommendJobConfig.fromArgs(
+                "--bootstrap-servers", "h:9092", "--model", model, "--flink-conf", pairs);
     }
 }
