@@ -3,6 +3,7 @@ package io.recstream.cli;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.monitor.MonitorJob;
 import io.recstream.jobs.recommend.RecommendJob;
 import org.apache.flink.api.common.JobID;
@@ -68,6 +69,7 @@ public final class EmbeddedFlink implements AutoCloseable {
     public JobID submitRecommend(RecommendJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
         JobSetup.configure(env, config);
+        StartupChecks.verify(config, env.getConfiguration(), false, RecommendJob.SINK_NAMES);
         RecommendJob.forKafka(config).build(env);
         return submit(env, RecommendJob.JOB_NAME);
     }
@@ -76,6 +78,7 @@ public final class EmbeddedFlink implements AutoCloseable {
     public JobID submitMonitor(MonitorJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
         JobSetup.configure(env, config);
+        StartupChecks.verify(config, env.getConfiguration(), false, MonitorJob.SINK_NAMES);
         MonitorJob.forKafka(config).build(env);
         return submit(env, MonitorJob.JOB_NAME);
     }

@@ -137,6 +137,10 @@ public abstract class KafkaJobConfig implements Serializable {
 
     public final String bootstrapServers;
     public final Properties kafkaProperties;
+
+    /** The {@code --kafka-properties} file, or null. */
+    public final String kafkaPropertiesFile;
+
     public final String model;
     public final String interactionsTopic;
     public final String recommendationsTopic;
@@ -169,7 +173,8 @@ public abstract class KafkaJobConfig implements Serializable {
 
     protected KafkaJobConfig(Options o) {
         bootstrapServers = o.string("bootstrap-servers");
-        kafkaProperties = loadProperties(o.optionalString("kafka-properties"));
+        kafkaPropertiesFile = o.optionalString("kafka-properties");
+        kafkaProperties = loadProperties(kafkaPropertiesFile);
         model = o.string("model");
         interactionsTopic = o.string("interactions-topic");
         recommendationsTopic = o.string("recommendations-topic");
@@ -206,7 +211,9 @@ public abstract class KafkaJobConfig implements Serializable {
                             + transactionTimeout
                             + ") must be at least twice --checkpoint-interval ("
                             + checkpointInterval
-                            + "): a transaction stays open for a whole checkpoint interval and must survive a restart");
+                            + "): a transaction stays open for a whole checkpoint interval and must"
+                            + " survive a restart. Raise --transaction-timeout or shorten"
+                            + " --checkpoint-interval");
         }
         checkpointStorage = o.optionalString("checkpoint-storage");
         parallelism =

@@ -218,6 +218,24 @@ public final class Options implements Serializable {
         return d;
     }
 
+    /** A duration the way options are written: 15m, 90s, 500ms. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1_000 == 0) {
+            return ms / 1_000 + "s";
+        }
+        return ms + "ms";
+    }
+
     /** A help text listing every option with its default. */
     public static String help(List<Spec> known) {
         StringBuilder sb = new StringBuilder();

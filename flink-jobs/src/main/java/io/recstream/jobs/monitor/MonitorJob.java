@@ -3,6 +3,7 @@ package io.recstream.jobs.monitor;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.Options;
+import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.drift.AlertFunction;
 import io.recstream.jobs.drift.InputStats;
 import io.recstream.jobs.drift.RecommendationStats;
@@ -31,6 +32,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
@@ -55,6 +57,10 @@ import org.apache.flink.util.Collector;
 public final class MonitorJob {
 
     public static final String JOB_NAME = "recstream-monitor";
+
+    /** The Kafka sinks, each with transactional ids {@code <prefix>-<name>-...}. */
+    public static final java.util.Set<String> SINK_NAMES =
+            java.util.Set.of("dlq", "alerts", "signals");
 
     private final MonitorJobConfig config;
     private final Source<Either<DeadLetter, Recommendation>, ?, ?> recommendations;
@@ -338,6 +344,11 @@ public final class MonitorJob {
         MonitorJobConfig config = MonitorJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobSetup.configure(env, config);
+        StartupChecks.verify(
+                config,
+                env.getConfiguration(),
+                !(env instanceof LocalStreamEnvironment),
+                SINK_NAMES);
         forKafka(config).build(env);
         env.execute(JOB_NAME);
     }

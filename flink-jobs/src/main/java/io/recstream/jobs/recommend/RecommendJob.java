@@ -3,6 +3,7 @@ package io.recstream.jobs.recommend;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 
@@ -42,6 +44,9 @@ import org.apache.flink.types.Either;
 public final class RecommendJob {
 
     public static final String JOB_NAME = "recstream-recommend";
+
+    /** The Kafka sinks, each with transactional ids {@code <prefix>-<name>-...}. */
+    public static final java.util.Set<String> SINK_NAMES = java.util.Set.of("recs", "dlq");
 
     private final RecommendJobConfig config;
     private final Source<Either<DeadLetter, Interaction>, ?, ?> source;
@@ -140,6 +145,11 @@ public final class RecommendJob {
         RecommendJobConfig config = RecommendJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobSetup.configure(env, config);
+        StartupChecks.verify(
+                config,
+                env.getConfiguration(),
+                !(env instanceof LocalStreamEnvironment),
+                SINK_NAMES);
         forKafka(config).build(env);
         env.execute(JOB_NAME);
     }
