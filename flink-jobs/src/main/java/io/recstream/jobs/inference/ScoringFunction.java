@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.faults.FaultPoints;
 import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.OnnxScorer;
@@ -16,6 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -26,7 +31,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * Flink's async I/O operator, whose timeout is the inference deadline: a request not answered in
  * time gets the fallback ({@link Strategy#DEADLINE_FALLBACK}).
  */
-public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Recommendation> {
+public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Recommendation>
+        implements CheckpointedFunction, CheckpointListener {
 
     private final MicroBatcher.Settings settings;
     private final int k;
@@ -104,7 +110,24 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
     }
 
     @Override
-    public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result) {
+    public void initializeState(FunctionInitializationContext context) {
+        // stateless: in-flight requests are the async operator's state
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        FaultPoints.snapshot(FaultPoints.SCORER, context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        FaultPoints.checkpointComplete(FaultPoints.SCORER, checkpointId);
+    }
+
+    @Override
+    public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result)
+            throws Exception {
+        FaultPoints.record(FaultPoints.SCORER);
         if (request.isCold()) {
             popularCount.increment();
             result.complete(List.of(fallback(request, Strategy.POPULAR)));

@@ -9,12 +9,14 @@ import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
+import io.recstream.jobs.faults.FaultPoints;
 import io.recstream.jobs.serde.DeadLetterSerializer;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.serde.RecommendationSerializer;
 import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.ValidatingDeserializer;
 import io.recstream.jobs.testing.FailingSource;
+import io.recstream.jobs.testing.InjectedFailure;
 import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.jobs.testing.TestRecords;
@@ -113,6 +115,64 @@ class RecommendJobITCase {
         Map<Strategy, Integer> strategies = runAndCheck("failure", true);
         assertThat(FailingSource.FAILED.get()).as("the failure was injected").isTrue();
         assertThat(strategies.getOrDefault(Strategy.MODEL, 0)).isGreaterThan(VALID_EVENTS / 2);
+    }
+
+    @Test
+    void exactlyOnceAcrossAFailureInTheScorerAfterACompletedCheckpoint() throws Exception {
+        InjectedFailure fault =
+                runWithFault(
+                        "scorer-after",
+                        FaultPoints.SCORER,
+                        InjectedFailure.When.AFTER_COMPLETED_CHECKPOINT);
+        assertThat(fault.failedAfterCheckpoint()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void exactlyOnceAcrossAFailureInTheScorerDuringACheckpoint() throws Exception {
+        InjectedFailure fault =
+                runWithFault(
+                        "scorer-during",
+                        FaultPoints.SCORER,
+                        InjectedFailure.When.DURING_CHECKPOINT);
+        assertThat(fault.failedDuringCheckpoint()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void exactlyOnceAcrossAFailureInTheUserStateAfterACompletedCheckpoint() throws Exception {
+        InjectedFailure fault =
+                runWithFault(
+                        "state-after",
+                        FaultPoints.USER_STATE,
+                        InjectedFailure.When.AFTER_COMPLETED_CHECKPOINT);
+        assertThat(fault.failedAfterCheckpoint()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void exactlyOnceAcrossAFailureInTheUserStateDuringACheckpoint() throws Exception {
+        InjectedFailure fault =
+                runWithFault(
+                        "state-during",
+                        FaultPoints.USER_STATE,
+                        InjectedFailure.When.DURING_CHECKPOINT);
+        assertThat(fault.failedDuringCheckpoint()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Runs the checked pipeline with a failure injected into one operator; the restarted job must
+     * still give exactly one recommendation per valid event read_committed.
+     */
+    private InjectedFailure runWithFault(String name, String point, InjectedFailure.When when)
+            throws Exception {
+        InjectedFailure fault = new InjectedFailure(point, when, 150);
+        FaultPoints.install(fault);
+        try {
+            Map<Strategy, Integer> strategies = runAndCheck(name, false);
+            assertThat(fault.fired()).as("the failure was injected").isTrue();
+            assertThat(strategies.getOrDefault(Strategy.MODEL, 0)).isGreaterThan(VALID_EVENTS / 2);
+        } finally {
+            FaultPoints.clear();
+        }
+        return fault;
     }
 
     @Test
@@ -250,9 +310,16 @@ class RecommendJobITCase {
                                     Duration.ZERO))
                     .as("output committed by a first checkpoint")
                     .isNotEmpty();
-            acks.addAll(
-                    KafkaTestUtils.produce(
-                            kafka.bootstrapServers(), records.subList(half, records.size())));
+            // The rest in ten slices over about two seconds: records keep arriving across the
+            // following checkpoints.
+            int slice = (records.size() - half + 9) / 10;
+            for (int from = half; from < records.size(); from += slice) {
+                acks.addAll(
+                        KafkaTestUtils.produce(
+                                kafka.bootstrapServers(),
+                                records.subList(from, Math.min(records.size(), from + slice))));
+                Thread.sleep(200);
+            }
             for (int i = 0; i < records.size(); i++) {
                 for (TestRecords.BadRecord b : bad) {
                     if (records.get(i).value() == b.value()) {
