@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.faults.FaultPoints;
+import io.recstream.jobs.faults.WithFaultPoint;
 import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.OnnxScorer;
@@ -17,10 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -32,7 +29,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * time gets the fallback ({@link Strategy#DEADLINE_FALLBACK}).
  */
 public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Recommendation>
-        implements CheckpointedFunction, CheckpointListener {
+        implements WithFaultPoint {
 
     private final MicroBatcher.Settings settings;
     private final int k;
@@ -110,24 +107,14 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
-        // stateless: in-flight requests are the async operator's state
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        FaultPoints.snapshot(FaultPoints.SCORER, context.getCheckpointId());
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-        FaultPoints.checkpointComplete(FaultPoints.SCORER, checkpointId);
+    public String faultPoint() {
+        return FaultPoints.SCORER;
     }
 
     @Override
     public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result)
             throws Exception {
-        FaultPoints.record(FaultPoints.SCORER);
+        FaultPoints.record(faultPoint());
         if (request.isCold()) {
             popularCount.increment();
             result.complete(List.of(fallback(request, Strategy.POPULAR)));

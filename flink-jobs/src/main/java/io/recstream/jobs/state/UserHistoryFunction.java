@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.faults.FaultPoints;
+import io.recstream.jobs.faults.WithFaultPoint;
 import io.recstream.jobs.inference.ModelRegistry;
 import io.recstream.jobs.inference.ScoringRequest;
 import io.recstream.jobs.metrics.Metrics;
@@ -14,16 +15,12 @@ import io.recstream.model.ReferenceProfile;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,7 +41,7 @@ import org.apache.flink.util.Collector;
  */
 public final class UserHistoryFunction
         extends KeyedBroadcastProcessFunction<String, Interaction, PopularItems, ScoringRequest>
-        implements CheckpointedFunction, CheckpointListener {
+        implements WithFaultPoint {
 
     /** Broadcast state holding the latest {@link PopularItems} under {@link #CURRENT}. */
     public static final MapStateDescriptor<String, PopularItems> POPULAR_STATE =
@@ -126,25 +123,15 @@ public final class UserHistoryFunction
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
-        // keyed state only, registered in open()
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        FaultPoints.snapshot(FaultPoints.USER_STATE, context.getCheckpointId());
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-        FaultPoints.checkpointComplete(FaultPoints.USER_STATE, checkpointId);
+    public String faultPoint() {
+        return FaultPoints.USER_STATE;
     }
 
     @Override
     public void processElement(
             Interaction event, ReadOnlyContext ctx, Collector<ScoringRequest> out)
             throws Exception {
-        FaultPoints.record(FaultPoints.USER_STATE);
+        FaultPoints.record(faultPoint());
         RecentItems h = history.value();
         if (h == null) {
             h = new RecentItems();

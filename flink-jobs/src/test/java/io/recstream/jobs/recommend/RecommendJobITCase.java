@@ -48,6 +48,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The recommend job end to end: a real Kafka broker in this JVM, a Flink MiniCluster with
@@ -117,44 +119,23 @@ class RecommendJobITCase {
         assertThat(strategies.getOrDefault(Strategy.MODEL, 0)).isGreaterThan(VALID_EVENTS / 2);
     }
 
-    @Test
-    void exactlyOnceAcrossAFailureInTheScorerAfterACompletedCheckpoint() throws Exception {
-        InjectedFailure fault =
-                runWithFault(
-                        "scorer-after",
-                        FaultPoints.SCORER,
-                        InjectedFailure.When.AFTER_COMPLETED_CHECKPOINT);
-        assertThat(fault.failedAfterCheckpoint()).isGreaterThanOrEqualTo(1);
-    }
-
-    @Test
-    void exactlyOnceAcrossAFailureInTheScorerDuringACheckpoint() throws Exception {
-        InjectedFailure fault =
-                runWithFault(
-                        "scorer-during",
-                        FaultPoints.SCORER,
-                        InjectedFailure.When.DURING_CHECKPOINT);
-        assertThat(fault.failedDuringCheckpoint()).isGreaterThanOrEqualTo(2);
-    }
-
-    @Test
-    void exactlyOnceAcrossAFailureInTheUserStateAfterACompletedCheckpoint() throws Exception {
-        InjectedFailure fault =
-                runWithFault(
-                        "state-after",
-                        FaultPoints.USER_STATE,
-                        InjectedFailure.When.AFTER_COMPLETED_CHECKPOINT);
-        assertThat(fault.failedAfterCheckpoint()).isGreaterThanOrEqualTo(1);
-    }
-
-    @Test
-    void exactlyOnceAcrossAFailureInTheUserStateDuringACheckpoint() throws Exception {
-        InjectedFailure fault =
-                runWithFault(
-                        "state-during",
-                        FaultPoints.USER_STATE,
-                        InjectedFailure.When.DURING_CHECKPOINT);
-        assertThat(fault.failedDuringCheckpoint()).isGreaterThanOrEqualTo(2);
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "scorer, AFTER_COMPLETED_CHECKPOINT",
+        "scorer, DURING_CHECKPOINT",
+        "user-state, AFTER_COMPLETED_CHECKPOINT",
+        "user-state, DURING_CHECKPOINT"
+    })
+    void exactlyOnceAcrossAFailureInjectedIntoAnOperator(String point, InjectedFailure.When when)
+            throws Exception {
+        InjectedFailure fault = runWithFault(point + "-" + when.ordinal(), point, when);
+        if (when == InjectedFailure.When.AFTER_COMPLETED_CHECKPOINT) {
+            assertThat(fault.failedAfterCheckpoint()).isGreaterThanOrEqualTo(1);
+        } else {
+            assertThat(fault.failedDuringCheckpoint())
+                    .as("a checkpoint after the first completed one was in flight")
+                    .isGreaterThanOrEqualTo(2);
+        }
     }
 
     /**
