@@ -62,6 +62,7 @@ class RecommendJobITCase {
     private static final int PARALLELISM = 2;
     private static final int VALID_EVENTS = 3_000;
     private static final int TRAINED_USERS = 300;
+    private static final int FLOOD_VALID = 1_800;
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
@@ -174,21 +175,158 @@ class RecommendJobITCase {
                 .isGreaterThan(VALID_EVENTS / 2);
     }
 
+    @Test
+    void aFloodOfBadInputIsDeadLetteredWithoutARestartAndLeavesTheValidOutputAsACleanRun()
+            throws Exception {
+        long now = System.currentTimeMillis();
+        // Valid events: known users, new users, and items the model does not know.
+        List<String[]> valid = new ArrayList<>();
+        for (int n = 0; n < FLOOD_VALID; n++) {
+            int user = n % 10 == 0 ? world.newUser() : (int) (world.nextDouble() * TRAINED_USERS);
+            String item =
+                    n % 20 == 7 ? "unknown-item-" + n : SyntheticWorld.itemId(world.pick(user));
+            valid.add(new String[] {"flood-event-" + n, SyntheticWorld.userId(user), item});
+        }
+        // One record in ten is bad.
+        List<TestRecords.BadRecord> bad =
+                TestRecords.flood(now, FLOOD_VALID / 9, new java.util.Random(3));
+        String[] options = {
+            "--restart-attempts", "0", // any failure would end the job instead of restarting it
+            "--validation.min-event-time", Long.toString(now - Duration.ofDays(30).toMillis()),
+            "--inference.deadline", "30s" // no deadline fallbacks: the same strategies in both runs
+        };
+        Map<String, Recommendation> clean = runFlood("flood-clean", valid, List.of(), now, options);
+        Map<String, Recommendation> flooded = runFlood("flood-bad", valid, bad, now, options);
+
+        assertThat(clean).hasSize(FLOOD_VALID);
+        assertThat(flooded.keySet()).isEqualTo(clean.keySet());
+        int compared = 0;
+        for (Map.Entry<String, Recommendation> e : clean.entrySet()) {
+            Recommendation a = e.getValue();
+            Recommendation b = flooded.get(e.getKey());
+            assertThat(b.getUserId()).isEqualTo(a.getUserId());
+            assertThat(b.getStrategy()).as("strategy of " + e.getKey()).isEqualTo(a.getStrategy());
+            assertThat(b.getModelVersion()).isEqualTo(a.getModelVersion());
+            assertThat(b.getEventTime()).isEqualTo(a.getEventTime());
+            if (a.getStrategy() == Strategy.MODEL) {
+                // the popular-items fallback depends on when windows close; model scores do not
+                assertThat(b.getItemIds()).as("items of " + e.getKey()).isEqualTo(a.getItemIds());
+                for (int r = 0; r < a.getScores().length; r++) {
+                    assertThat(b.getScores()[r])
+                            .isCloseTo(
+                                    a.getScores()[r], org.assertj.core.data.Offset.offset(1e-4f));
+                }
+                compared++;
+            }
+        }
+        assertThat(compared)
+                .as("model-scored recommendations compared")
+                .isGreaterThan(FLOOD_VALID / 2);
+    }
+
+    /**
+     * Runs the job over the valid events with {@code bad} spread among them; checks every bad one
+     * is dead-lettered once with its reason and offset, and that the job never failed. Returns the
+     * recommendations by request key.
+     */
+    private Map<String, Recommendation> runFlood(
+            String name,
+            List<String[]> valid,
+            List<TestRecords.BadRecord> bad,
+            long now,
+            String... options)
+            throws Exception {
+        String in = "interactions-" + name;
+        String out = "recommendations-" + name;
+        String dlq = "dead-letters-" + name;
+        createTopics(in, out, dlq, Map.of("max.message.bytes", Integer.toString(2 << 20)));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int n = 0; n < valid.size(); n++) {
+            String[] v = valid.get(n);
+            records.add(
+                    new ProducerRecord<>(
+                            in,
+                            v[1].getBytes(StandardCharsets.UTF_8),
+                            TestRecords.interaction(
+                                    v[0], v[1], v[2], "VIEW", now - 600_000 + n * 10L)));
+        }
+        java.util.IdentityHashMap<byte[], DeadLetterReason> reasonOf =
+                new java.util.IdentityHashMap<>();
+        int total = valid.size() + bad.size();
+        for (int b = 0; b < bad.size(); b++) {
+            reasonOf.put(bad.get(b).value(), bad.get(b).reason());
+            records.add(
+                    (int) ((b + 1L) * total / (bad.size() + 1)),
+                    new ProducerRecord<>(in, bad.get(b).value()));
+        }
+        double deadBefore = meterTotal("recstream.dead.letters", "kind", "interaction");
+        JobClient job = start(name, in, out, dlq, false, options);
+        List<ConsumerRecord<byte[], byte[]>> recs;
+        List<ConsumerRecord<byte[], byte[]>> dead;
+        Map<String, DeadLetterReason> expected = new HashMap<>();
+        try {
+            List<RecordMetadata> acks =
+                    KafkaTestUtils.produce(
+                            kafka.bootstrapServers(),
+                            records,
+                            Map.of("max.request.size", Integer.toString(2 << 20)));
+            for (int i = 0; i < records.size(); i++) {
+                DeadLetterReason reason = reasonOf.get(records.get(i).value());
+                if (reason != null) {
+                    expected.put(acks.get(i).partition() + "@" + acks.get(i).offset(), reason);
+                }
+            }
+            recs =
+                    KafkaTestUtils.readCommitted(
+                            kafka.bootstrapServers(),
+                            out,
+                            valid.size(),
+                            Duration.ofMinutes(3),
+                            Duration.ofSeconds(3));
+            dead =
+                    KafkaTestUtils.readCommitted(
+                            kafka.bootstrapServers(),
+                            dlq,
+                            bad.size(),
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(1));
+            assertThat(job.getJobStatus().get())
+                    .as("the job never failed (it has no restarts to spend)")
+                    .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+        } finally {
+            job.cancel().get();
+        }
+        assertThat(expected).hasSize(bad.size());
+        Map<String, DeadLetterReason> actual = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            DeadLetter d = JsonCodec.readDeadLetter(r.value());
+            assertThat(d.getSourceTopic()).isEqualTo(in);
+            assertThat(d.getDetail()).isNotBlank();
+            assertThat(
+                            actual.put(
+                                    d.getSourcePartition() + "@" + d.getSourceOffset(),
+                                    d.getReason()))
+                    .as("duplicate dead letter")
+                    .isNull();
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(meterTotal("recstream.dead.letters", "kind", "interaction") - deadBefore)
+                .as("dead letters counted")
+                .isEqualTo(bad.size());
+        Map<String, Recommendation> byKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : recs) {
+            Recommendation rec = JsonCodec.readRecommendation(r.value());
+            assertThat(byKey.put(rec.getRequestKey(), rec)).as("duplicate recommendation").isNull();
+        }
+        return byKey;
+    }
+
     private Map<Strategy, Integer> runAndCheck(
             String name, boolean injectFailure, String... extraOptions) throws Exception {
         String in = "interactions-" + name;
         String out = "recommendations-" + name;
         String dlq = "dead-letters-" + name;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(in, 4, (short) 1),
-                                    new NewTopic(out, 4, (short) 1),
-                                    new NewTopic(dlq, 2, (short) 1)))
-                    .all()
-                    .get();
-            new TopicApplier(admin, Duration.ofSeconds(30)).awaitLeaders(List.of(in, out, dlq));
-        }
+        createTopics(in, out, dlq, Map.of());
 
         // Valid traffic: known users, and new users whose first event must be served as cold.
         long now = System.currentTimeMillis();
@@ -225,53 +363,7 @@ class RecommendJobITCase {
         Map<String, DeadLetterReason> expectedReasons = new HashMap<>();
         assertThat(firstBad).isEqualTo(VALID_EVENTS);
 
-        List<String> options =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--model",
-                                model.toString(),
-                                "--interactions-topic",
-                                in,
-                                "--recommendations-topic",
-                                out,
-                                "--dead-letters-topic",
-                                dlq,
-                                "--group-id",
-                                "it-" + name,
-                                "--transactional-id-prefix",
-                                "it-" + name,
-                                "--checkpoint-interval",
-                                "1s",
-                                "--transaction-timeout",
-                                "2m",
-                                "--parallelism",
-                                Integer.toString(PARALLELISM),
-                                "--popularity.window",
-                                "2m",
-                                "--popularity.slide",
-                                "20s",
-                                "--restart-delay",
-                                "200ms"));
-        options.addAll(List.of(extraOptions));
-        RecommendJobConfig config = RecommendJobConfig.fromArgs(options.toArray(String[]::new));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSetup.configure(env, config);
-        Source<Either<DeadLetter, Interaction>, ?, ?> source =
-                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION);
-        if (injectFailure) {
-            source = failing(source);
-        }
-        new RecommendJob(
-                        config,
-                        source,
-                        JobSetup.kafkaSink(
-                                config, new RecommendationSerializer(out), "it-" + name + "-recs"),
-                        JobSetup.kafkaSink(
-                                config, new DeadLetterSerializer(dlq), "it-" + name + "-dlq"))
-                .build(env);
-        JobClient job = env.executeAsync("it-" + name);
+        JobClient job = start(name, in, out, dlq, injectFailure, extraOptions);
         List<ConsumerRecord<byte[], byte[]>> recs;
         List<ConsumerRecord<byte[], byte[]>> dead;
         try {
@@ -371,6 +463,79 @@ class RecommendJobITCase {
         }
         assertThat(actualReasons).isEqualTo(expectedReasons);
         return strategies;
+    }
+
+    private static void createTopics(
+            String in, String out, String dlq, Map<String, String> inConfig) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(in, 4, (short) 1).configs(inConfig),
+                                    new NewTopic(out, 4, (short) 1),
+                                    new NewTopic(dlq, 2, (short) 1)))
+                    .all()
+                    .get();
+            new TopicApplier(admin, Duration.ofSeconds(30)).awaitLeaders(List.of(in, out, dlq));
+        }
+    }
+
+    /** Starts the recommend job from {@code in} to {@code out} and {@code dlq}. */
+    private static JobClient start(
+            String name,
+            String in,
+            String out,
+            String dlq,
+            boolean injectFailure,
+            String... extraOptions)
+            throws Exception {
+        List<String> options =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--model",
+                                model.toString(),
+                                "--interactions-topic",
+                                in,
+                                "--recommendations-topic",
+                                out,
+                                "--dead-letters-topic",
+                                dlq,
+                                "--group-id",
+                                "it-" + name,
+                                "--transactional-id-prefix",
+                                "it-" + name,
+                                "--checkpoint-interval",
+                                "1s",
+                                "--transaction-timeout",
+                                "2m",
+                                "--parallelism",
+                                Integer.toString(PARALLELISM),
+                                "--popularity.window",
+                                "2m",
+                                "--popularity.slide",
+                                "20s",
+                                "--restart-delay",
+                                "200ms"));
+        options.addAll(List.of(extraOptions));
+        RecommendJobConfig config = RecommendJobConfig.fromArgs(options.toArray(String[]::new));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSetup.configure(env, config);
+        Source<Either<DeadLetter, Interaction>, ?, ?> source =
+                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION);
+        if (injectFailure) {
+            source = failing(source);
+        }
+        new RecommendJob(
+                        config,
+                        source,
+                        JobSetup.kafkaSink(
+                                config, new RecommendationSerializer(out), "it-" + name + "-recs"),
+                        JobSetup.kafkaSink(
+                                config, new DeadLetterSerializer(dlq), "it-" + name + "-dlq"))
+                .build(env);
+        JobClient job = env.executeAsync("it-" + name);
+        return job;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -21,11 +21,21 @@ public final class KafkaTestUtils {
     /** Sends every record and waits for each acknowledgement; any failed send fails the test. */
     public static List<RecordMetadata> produce(
             String bootstrap, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        return produce(bootstrap, records, java.util.Map.of());
+    }
+
+    /** {@link #produce(String, List)} with producer settings on top of the defaults. */
+    public static List<RecordMetadata> produce(
+            String bootstrap,
+            List<ProducerRecord<byte[], byte[]>> records,
+            java.util.Map<String, String> settings)
+            throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "5");
+        p.putAll(settings);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();

@@ -153,4 +153,68 @@ public final class TestRecords {
                         DeadLetterReason.OVERSIZED));
         return bad;
     }
+
+    /**
+     * A flood of {@code count} bad records: every kind from {@link #badRecords} in turn, plus 1 MB
+     * payloads, random binary garbage, non-finite literals, event times a year in the past (bad
+     * when {@code --validation.min-event-time} is later) and in the year 9999, user ids of 60,000
+     * characters and JSON nested 1,000 deep.
+     */
+    public static List<BadRecord> flood(long now, int count, java.util.Random random) {
+        List<BadRecord> kinds = new ArrayList<>(badRecords(now));
+        long ts = now - 60_000;
+        kinds.add(
+                new BadRecord(
+                        "1 MB payload",
+                        utf8(
+                                "{\"event_id\":\"e\",\"user_id\":\"u\",\"item_id\":\""
+                                        + "i".repeat(1 << 20)
+                                        + "\",\"type\":\"VIEW\",\"timestamp\":"
+                                        + ts
+                                        + "}"),
+                        DeadLetterReason.OVERSIZED));
+        kinds.add(
+                new BadRecord(
+                        "minus infinity literal",
+                        utf8(
+                                "{\"event_id\":\"e\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"RATING\",\"value\":-Infinity,\"timestamp\":"
+                                        + ts
+                                        + "}"),
+                        DeadLetterReason.MALFORMED_JSON));
+        kinds.add(
+                new BadRecord(
+                        "a year ago",
+                        interaction("e", "u", "i", "VIEW", now - 365L * 24 * 3600 * 1000),
+                        DeadLetterReason.TIMESTAMP_OUT_OF_RANGE));
+        kinds.add(
+                new BadRecord(
+                        "year 9999",
+                        interaction("e", "u", "i", "VIEW", 253_402_300_799_000L),
+                        DeadLetterReason.TIMESTAMP_OUT_OF_RANGE));
+        kinds.add(
+                new BadRecord(
+                        "60,000-character user id",
+                        interaction("e", "u".repeat(60_000), "i", "VIEW", ts),
+                        DeadLetterReason.FIELD_TOO_LONG));
+        kinds.add(
+                new BadRecord(
+                        "nested 1,000 deep",
+                        utf8("[".repeat(1_000) + "]".repeat(1_000)),
+                        DeadLetterReason.MALFORMED_JSON));
+        int garbage = kinds.size();
+        List<BadRecord> out = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            int kind = n % (garbage + 1);
+            if (kind < garbage) {
+                out.add(kinds.get(kind));
+            } else {
+                // 0xff never starts a UTF-8 character: never JSON, whatever follows
+                byte[] bytes = new byte[1 + random.nextInt(300)];
+                random.nextBytes(bytes);
+                bytes[0] = (byte) 0xff;
+                out.add(new BadRecord("binary garbage", bytes, DeadLetterReason.MALFORMED_JSON));
+            }
+        }
+        return out;
+    }
 }
