@@ -297,19 +297,7 @@ class RecommendJobITCase {
             job.cancel().get();
         }
         assertThat(expected).hasSize(bad.size());
-        Map<String, DeadLetterReason> actual = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : dead) {
-            DeadLetter d = JsonCodec.readDeadLetter(r.value());
-            assertThat(d.getSourceTopic()).isEqualTo(in);
-            assertThat(d.getDetail()).isNotBlank();
-            assertThat(
-                            actual.put(
-                                    d.getSourcePartition() + "@" + d.getSourceOffset(),
-                                    d.getReason()))
-                    .as("duplicate dead letter")
-                    .isNull();
-        }
-        assertThat(actual).isEqualTo(expected);
+        assertDeadLetters(dead, in, expected);
         assertThat(meterTotal("recstream.dead.letters", "kind", "interaction") - deadBefore)
                 .as("dead letters counted")
                 .isEqualTo(bad.size());
@@ -448,21 +436,28 @@ class RecommendJobITCase {
         assertThat(strategies.getOrDefault(Strategy.POPULAR, 0))
                 .isGreaterThanOrEqualTo(newUserFirstEvents.size());
 
-        // Every bad record once in dead-letters, with its reason and source coordinates.
-        Map<String, DeadLetterReason> actualReasons = new HashMap<>();
+        assertDeadLetters(dead, in, expectedReasons);
+        return strategies;
+    }
+
+    /** Every bad record once in dead-letters, with its reason and source coordinates. */
+    private static void assertDeadLetters(
+            List<ConsumerRecord<byte[], byte[]>> dead,
+            String sourceTopic,
+            Map<String, DeadLetterReason> expectedByOffset) {
+        Map<String, DeadLetterReason> actual = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             DeadLetter d = JsonCodec.readDeadLetter(r.value());
-            assertThat(d.getSourceTopic()).isEqualTo(in);
+            assertThat(d.getSourceTopic()).isEqualTo(sourceTopic);
             assertThat(d.getDetail()).isNotBlank();
             assertThat(
-                            actualReasons.put(
+                            actual.put(
                                     d.getSourcePartition() + "@" + d.getSourceOffset(),
                                     d.getReason()))
                     .as("duplicate dead letter")
                     .isNull();
         }
-        assertThat(actualReasons).isEqualTo(expectedReasons);
-        return strategies;
+        assertThat(actual).isEqualTo(expectedByOffset);
     }
 
     private static void createTopics(
