@@ -119,6 +119,7 @@ public final class OnnxScorer implements AutoCloseable {
             require(retrieve > 0, file, "metadata '" + META_RETRIEVE + "' is missing");
             this.paddingIndex = expectedItems;
             this.version = expectedVersion;
+            probe(file, expectedItems);
             LOG.info(
                     "Loaded model {} version {}: inputs {}, outputs {}, metadata {}",
                     file,
@@ -136,6 +137,40 @@ public final class OnnxScorer implements AutoCloseable {
                 throw ib;
             }
             throw new InvalidModelBundleException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Scores a few users with histories spread over the catalog: a model with broken weights (NaN
+     * or infinite scores) or one that returns indices outside the vocabulary is refused here,
+     * before it serves anyone.
+     */
+    private void probe(String file, int items) {
+        int rows = Math.min(8, items);
+        int length = 4;
+        BatchBuffers buffers = newBuffers(rows, length);
+        int[] history = new int[length];
+        float[] weights = new float[length];
+        java.util.Arrays.fill(weights, 1f);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < length; j++) {
+                history[j] = (int) ((long) (r * length + j) * items / (rows * length));
+            }
+            buffers.setRow(r, history, weights, length);
+        }
+        Scores scores = score(buffers, rows);
+        for (int i = 0; i < scores.scores().length; i++) {
+            require(
+                    Float.isFinite(scores.scores()[i]),
+                    file,
+                    "gives a non-finite score ("
+                            + scores.scores()[i]
+                            + ") for a test user: its weights are broken (NaN or infinite)");
+            int index = scores.indices()[i];
+            require(
+                    index >= 0 && index < items,
+                    file,
+                    "returns item index " + index + ", outside the vocabulary of " + items);
         }
     }
 

@@ -93,6 +93,14 @@ class OnnxScorerTest {
         assertThatThrownBy(() -> new OnnxScorer(file, "v2", 10, 1))
                 .isInstanceOf(InvalidModelBundleException.class)
                 .hasMessageContaining("'v1'");
+        float[][] broken = new float[10][4];
+        broken[3][1] = Float.NaN;
+        Path nan = tmp.resolve("nan.onnx");
+        OnnxModelWriter.write(OnnxModelWriter.build(broken, broken, 5, "v1", Map.of()), nan);
+        assertThatThrownBy(() -> new OnnxScorer(nan, "v1", 10, 1))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("nan.onnx")
+                .hasMessageContaining("non-finite score");
         Path corrupt = tmp.resolve("corrupt.onnx");
         Files.write(corrupt, new byte[] {1, 2, 3, 4});
         assertThatThrownBy(() -> new OnnxScorer(corrupt, "v1", 10, 1))

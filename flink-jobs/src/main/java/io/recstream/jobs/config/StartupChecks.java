@@ -1,5 +1,7 @@
 package io.recstream.jobs.config;
 
+import io.recstream.model.ModelBundle;
+import io.recstream.model.OnnxScorer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * fence another job fails at once with a message naming the option and the fix:
  *
  * <ul>
+ *   <li>the model bundle (recommend job): its ONNX model loads, matches the vocabulary and the
+ *       card, and gives finite scores;
  *   <li>checkpoint storage: a usable {@code --checkpoint-storage} URI, and (on a cluster) some
  *       durable storage at all;
  *   <li>the Kafka cluster: reachable with the given credentials;
@@ -71,7 +75,23 @@ public final class StartupChecks {
             boolean requireDurableStorage,
             Set<String> sinkNames) {
         checkpointStorage(config, clusterConfig, requireDurableStorage);
+        if (config instanceof RecommendJobConfig) {
+            model(config.model);
+        }
         kafka(config, sinkNames);
+    }
+
+    /**
+     * Opens the bundle's ONNX model as the scorer will and scores test users with it (see {@link
+     * OnnxScorer}): a corrupt model file, one for another vocabulary or version, or one giving NaN
+     * scores fails here, naming the file, instead of in every TaskManager after submission. The
+     * bundle's other files were checked when the options were read.
+     */
+    static void model(String directory) {
+        ModelBundle bundle = ModelBundle.load(Path.of(directory));
+        try (OnnxScorer scorer = new OnnxScorer(bundle, 1)) {
+            LOG.info("Model {} version {} checked", directory, scorer.version());
+        }
     }
 
     static void checkpointStorage(

@@ -130,6 +130,14 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                 new MicroBatcher.Callback() {
                     @Override
                     public void scored(OnnxScorer.Scores scores, int row) {
+                        if (!finite(scores, row)) {
+                            // never serve NaN: the model broke at run time (its bundle was
+                            // probed at start-up); answered like any failed batch
+                            failed(
+                                    new IllegalStateException(
+                                            "non-finite scores from model " + modelVersion));
+                            return;
+                        }
                         if (!claim(request, answered)) {
                             return; // the deadline fallback went out already
                         }
@@ -174,6 +182,15 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         }
         deadlineCount.increment();
         result.complete(List.of(fallback(request, Strategy.DEADLINE_FALLBACK)));
+    }
+
+    private static boolean finite(OnnxScorer.Scores scores, int row) {
+        for (int r = 0; r < scores.k(); r++) {
+            if (!Float.isFinite(scores.score(row, r))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean claim(ScoringRequest request, AtomicBoolean answered) {

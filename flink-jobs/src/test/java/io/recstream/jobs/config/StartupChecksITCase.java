@@ -8,10 +8,13 @@ import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.model.InvalidModelBundleException;
+import io.recstream.model.ModelBundle;
 import io.recstream.training.SyntheticWorld;
 import io.recstream.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +118,61 @@ class StartupChecksITCase {
                                         }))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--transaction-timeout 20m");
+    }
+
+    @Test
+    void aBrokenModelBundleFailsAtStartupNamingTheFile() throws Exception {
+        Path corrupt = copyOfModel("corrupt");
+        Files.write(corrupt.resolve("model.onnx"), new byte[] {8, 1, 18, 3, 0, 0});
+        assertThatThrownBy(() -> startRecommendJob(corrupt))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining(corrupt.resolve("model.onnx").toString())
+                .hasMessageContaining("ONNX Runtime cannot load it");
+
+        Path missing = copyOfModel("missing");
+        Files.delete(missing.resolve("vocabulary.json"));
+        assertThatThrownBy(() -> startRecommendJob(missing))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("missing vocabulary.json");
+
+        // The model of another training run (another catalog) dropped into this bundle.
+        Path other =
+                TestModels.train(
+                        tmp.resolve("other"),
+                        new SyntheticWorld(55, 4, 1.0, 0.8, 2L),
+                        30,
+                        1_000,
+                        0,
+                        1_000_000,
+                        Trainer.Options.defaults()
+                                .withDimensions(4)
+                                .withVersion(ModelBundle.load(Path.of(model)).version(), true));
+        Path swapped = copyOfModel("swapped");
+        Files.copy(
+                other.resolve("model.onnx"),
+                swapped.resolve("model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> startRecommendJob(swapped))
+                .isInstanceOf(InvalidModelBundleException.class)
+                .hasMessageContaining("model.onnx")
+                .hasMessageContaining("items but vocabulary.json has");
+    }
+
+    private static Path copyOfModel(String name) throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("bundle-" + name));
+        try (var files = Files.list(Path.of(model))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    private static void startRecommendJob(Path bundle) throws Exception {
+        RecommendJob.main(
+                new String[] {
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--model", bundle.toString()
+                });
     }
 
     @Test
