@@ -112,11 +112,14 @@ public final class Metrics {
                 "/",
                 exchange -> {
                     try (exchange) {
-                        boolean ok =
-                                exchange.getRequestMethod().equals("GET")
-                                        && exchange.getRequestURI().getPath().equals("/metrics");
+                        // Only GET /metrics; nothing else is served, whatever the method or path.
+                        boolean get = exchange.getRequestMethod().equals("GET");
+                        boolean ok = get && exchange.getRequestURI().getPath().equals("/metrics");
+                        int status = ok ? 200 : get ? 404 : 405;
                         byte[] body =
-                                (ok ? REGISTRY.scrape() : "not found\n")
+                                (ok
+                                                ? REGISTRY.scrape()
+                                                : status == 404 ? "not found\n" : "GET only\n")
                                         .getBytes(StandardCharsets.UTF_8);
                         exchange.getResponseHeaders()
                                 .set(
@@ -124,7 +127,10 @@ public final class Metrics {
                                         ok
                                                 ? "text/plain; version=0.0.4; charset=utf-8"
                                                 : "text/plain; charset=utf-8");
-                        exchange.sendResponseHeaders(ok ? 200 : 404, body.length);
+                        if (status == 405) {
+                            exchange.getResponseHeaders().set("Allow", "GET");
+                        }
+                        exchange.sendResponseHeaders(status, body.length);
                         try (OutputStream out = exchange.getResponseBody()) {
                             out.write(body);
                         }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,50 @@ class MetricsTest {
         assertThat(get(port, "/").statusCode()).isEqualTo(404);
         assertThat(get(port, "/admin").statusCode()).isEqualTo(404);
         assertThat(get(port, "/metrics").body()).doesNotContain("not found");
+        assertThat(get(port, "/metrics/../admin").statusCode()).isEqualTo(404);
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
+                                            .method(
+                                                    method,
+                                                    HttpRequest.BodyPublishers.ofString("x"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(method).isEqualTo(405);
+            assertThat(r.body()).doesNotContain("recstream_");
+        }
+        Metrics.stop();
+    }
+
+    @Test
+    void listensOnlyOnTheConfiguredAddress() throws Exception {
+        java.net.InetAddress other =
+                java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                        .stream()
+                        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                        .findFirst()
+                        .orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                other != null, "this machine has no address besides loopback");
+        int port = Metrics.serve("127.0.0.1", 0);
+        try {
+            assertThat(get(port, "/metrics").statusCode()).isEqualTo(200);
+            try (java.net.Socket s = new java.net.Socket()) {
+                assertThatThrownBy(
+                                () -> s.connect(new java.net.InetSocketAddress(other, port), 2_000))
+                        .as("connecting through " + other.getHostAddress())
+                        .isInstanceOf(java.io.IOException.class);
+            }
+        } finally {
+            Metrics.stop();
+        }
     }
 
     @Test
