@@ -133,23 +133,27 @@ public final class JobSetup {
                 .name("Validate " + name);
     }
 
-    /** An exactly-once Kafka sink with the configured transaction timeout. */
-    public static <T> KafkaSink<T> kafkaSink(
+    /**
+     * A Kafka sink with the configured delivery guarantee and transaction timeout, whose writers
+     * survive an unreachable broker on close ({@link QuietCloseKafkaSink}).
+     */
+    public static <T> org.apache.flink.api.connector.sink2.Sink<T> kafkaSink(
             KafkaJobConfig config,
             KafkaRecordSerializationSchema<T> serializer,
             String transactionalIdPrefix) {
         Properties props = config.kafkaClientProperties();
         props.setProperty(
                 "transaction.timeout.ms", Long.toString(config.transactionTimeout.toMillis()));
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setKafkaProducerConfig(props)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(
-                        config.exactlyOnce
-                                ? DeliveryGuarantee.EXACTLY_ONCE
-                                : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .build();
+        return new QuietCloseKafkaSink<>(
+                KafkaSink.<T>builder()
+                        .setBootstrapServers(config.bootstrapServers)
+                        .setKafkaProducerConfig(props)
+                        .setRecordSerializer(serializer)
+                        .setDeliveryGuarantee(
+                                config.exactlyOnce
+                                        ? DeliveryGuarantee.EXACTLY_ONCE
+                                        : DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setTransactionalIdPrefix(transactionalIdPrefix)
+                        .build());
     }
 }

@@ -2,22 +2,16 @@ package io.recstream.jobs.recommend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recstream.jobs.config.JobSetup;
-import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
-import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.faults.FaultPoints;
-import io.recstream.jobs.serde.DeadLetterSerializer;
 import io.recstream.jobs.serde.JsonCodec;
-import io.recstream.jobs.serde.RecommendationSerializer;
-import io.recstream.jobs.serde.RecordFormat;
-import io.recstream.jobs.serde.ValidatingDeserializer;
 import io.recstream.jobs.testing.FailingSource;
 import io.recstream.jobs.testing.InjectedFailure;
 import io.recstream.jobs.testing.KafkaTestUtils;
+import io.recstream.jobs.testing.TestJobs;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.jobs.testing.TestRecords;
 import io.recstream.model.ModelBundle;
@@ -33,12 +27,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.types.Either;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -474,7 +465,6 @@ class RecommendJobITCase {
         }
     }
 
-    /** Starts the recommend job from {@code in} to {@code out} and {@code dlq}. */
     private static JobClient start(
             String name,
             String in,
@@ -483,60 +473,15 @@ class RecommendJobITCase {
             boolean injectFailure,
             String... extraOptions)
             throws Exception {
-        List<String> options =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--model",
-                                model.toString(),
-                                "--interactions-topic",
-                                in,
-                                "--recommendations-topic",
-                                out,
-                                "--dead-letters-topic",
-                                dlq,
-                                "--group-id",
-                                "it-" + name,
-                                "--transactional-id-prefix",
-                                "it-" + name,
-                                "--checkpoint-interval",
-                                "1s",
-                                "--transaction-timeout",
-                                "2m",
-                                "--parallelism",
-                                Integer.toString(PARALLELISM),
-                                "--popularity.window",
-                                "2m",
-                                "--popularity.slide",
-                                "20s",
-                                "--restart-delay",
-                                "200ms"));
-        options.addAll(List.of(extraOptions));
-        RecommendJobConfig config = RecommendJobConfig.fromArgs(options.toArray(String[]::new));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSetup.configure(env, config);
-        Source<Either<DeadLetter, Interaction>, ?, ?> source =
-                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION);
-        if (injectFailure) {
-            source = failing(source);
-        }
-        new RecommendJob(
-                        config,
-                        source,
-                        JobSetup.kafkaSink(
-                                config, new RecommendationSerializer(out), "it-" + name + "-recs"),
-                        JobSetup.kafkaSink(
-                                config, new DeadLetterSerializer(dlq), "it-" + name + "-dlq"))
-                .build(env);
-        JobClient job = env.executeAsync("it-" + name);
-        return job;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Source<Either<DeadLetter, Interaction>, ?, ?> failing(
-            Source<Either<DeadLetter, Interaction>, ?, ?> source) {
-        return new FailingSource(
-                source, ValidatingDeserializer.typeOf(RecordFormat.INTERACTION), 200);
+        return TestJobs.startRecommend(
+                kafka.bootstrapServers(),
+                model,
+                PARALLELISM,
+                name,
+                in,
+                out,
+                dlq,
+                injectFailure,
+                extraOptions);
     }
 }

@@ -109,6 +109,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * Stops the broker (its controller keeps running), as a broker outage: clients lose their
+     * connections and cannot reconnect until {@link #startBroker()}. Logs and transaction state
+     * stay on disk.
+     */
+    public void stopBroker() {
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.shutdown();
+            broker.awaitShutdown();
+        }
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port. */
+    public void startBroker() {
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.startup();
+        }
+        try {
+            cluster.waitForReadyBrokers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the broker", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the broker did not come back", e);
+        }
+    }
+
     @Override
     public void close() {
         try {
