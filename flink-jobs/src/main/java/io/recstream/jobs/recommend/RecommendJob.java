@@ -66,9 +66,17 @@ public final class RecommendJob {
 
     /** The job with Kafka source and exactly-once Kafka sinks, as configured. */
     public static RecommendJob forKafka(RecommendJobConfig config) {
+        return forKafka(
+                config,
+                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION));
+    }
+
+    /** The job with the configured Kafka sinks, reading {@code source}. */
+    public static RecommendJob forKafka(
+            RecommendJobConfig config, Source<Either<DeadLetter, Interaction>, ?, ?> source) {
         return new RecommendJob(
                 config,
-                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION),
+                source,
                 JobSetup.kafkaSink(
                         config,
                         new RecommendationSerializer(config.recommendationsTopic),

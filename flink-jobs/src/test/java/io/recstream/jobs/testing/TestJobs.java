@@ -5,8 +5,6 @@ import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.recommend.RecommendJob;
-import io.recstream.jobs.serde.DeadLetterSerializer;
-import io.recstream.jobs.serde.RecommendationSerializer;
 import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.ValidatingDeserializer;
 import java.nio.file.Path;
@@ -77,18 +75,7 @@ public final class TestJobs {
         if (failingSource) {
             source = failing(source);
         }
-        new RecommendJob(
-                        config,
-                        source,
-                        JobSetup.kafkaSink(
-                                config,
-                                new RecommendationSerializer(config.recommendationsTopic),
-                                config.transactionalIdPrefix + "-recs"),
-                        JobSetup.kafkaSink(
-                                config,
-                                new DeadLetterSerializer(config.deadLettersTopic),
-                                config.transactionalIdPrefix + "-dlq"))
-                .build(env);
+        RecommendJob.forKafka(config, source).build(env);
         return env.executeAsync("it-" + name);
     }
 
