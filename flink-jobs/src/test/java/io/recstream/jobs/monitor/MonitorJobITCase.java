@@ -18,6 +18,7 @@ import io.recstream.jobs.events.Strategy;
 import io.recstream.jobs.recommend.RecommendJob;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.testing.KafkaTestUtils;
+import io.recstream.jobs.testing.TestJobs;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
 import io.recstream.testing.KafkaBroker;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,13 +57,7 @@ class MonitorJobITCase {
     private static final int DRIFT_FROM = 4;
     private static final int DRIFT_UNTIL = 7;
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = TestJobs.miniCluster(4);
 
     @TempDir static Path tmp;
 

@@ -20,6 +20,17 @@ public final class TestJobs {
     private TestJobs() {}
 
     /**
+     * A MiniCluster of one TaskManager with {@code slots} slots, for {@code @RegisterExtension}.
+     */
+    public static org.apache.flink.test.junit5.MiniClusterExtension miniCluster(int slots) {
+        return new org.apache.flink.test.junit5.MiniClusterExtension(
+                new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(slots)
+                        .build());
+    }
+
+    /**
      * Starts the recommend job from {@code in} to {@code out} and {@code dlq}: group and
      * transactional-id prefix {@code it-<name>}, 1 s checkpoints, a 2-minute popularity window;
      * {@code extraOptions} override any of these.
