@@ -37,12 +37,108 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param brokerOverrides broker settings applied on top of the defaults
      */
     public static EmbeddedKafka start(Path baseDirectory, Map<String, String> brokerOverrides) {
+        return start(baseDirectory, brokerOverrides, null);
+    }
+
+    /**
+     * Starts a broker whose client listener requires SASL/SCRAM-SHA-256 authentication
+     * (SASL_PLAINTEXT). The users and their passwords are written into the cluster's metadata when
+     * it is formatted, as {@code kafka-storage format --add-scram} does; the broker talks to itself
+     * as the first of them.
+     *
+     * @param users user name to password; the first is the broker's own
+     */
+    public static EmbeddedKafka startWithScram(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one SCRAM user (the broker's own)");
+        }
+        Map.Entry<String, String> broker = users.entrySet().iterator().next();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("sasl.enabled.mechanisms", SCRAM);
+        props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        // The test kit runs an authorizer once the client listener is secured: the controller
+        // listener (PLAINTEXT, principal ANONYMOUS) and the broker itself act for the cluster;
+        // any authenticated user may do the rest.
+        props.put("super.users", "User:ANONYMOUS;User:" + broker.getKey());
+        props.put("allow.everyone.if.no.acl.found", "true");
+        props.put(
+                "listener.name."
+                        + CLIENT_LISTENER.toLowerCase(java.util.Locale.ROOT)
+                        + ".scram-sha-256.sasl.jaas.config",
+                scramJaas(broker.getKey(), broker.getValue()));
+        return start(null, props, users);
+    }
+
+    /** The client settings that authenticate as {@code user} with SCRAM-SHA-256. */
+    public static Map<String, String> scramClientProperties(String user, String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                SCRAM,
+                "sasl.jaas.config",
+                scramJaas(user, password));
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
+    }
+
+    private static final String SCRAM = "SCRAM-SHA-256";
+    private static final String CLIENT_LISTENER = "EXTERNAL";
+
+    private static org.apache.kafka.metadata.bootstrap.BootstrapMetadata withScramUsers(
+            Map<String, String> users) throws java.security.NoSuchAlgorithmException {
+        org.apache.kafka.metadata.bootstrap.BootstrapMetadata base =
+                org.apache.kafka.metadata.bootstrap.BootstrapMetadata.fromVersion(
+                        org.apache.kafka.server.common.MetadataVersion.latestProduction(),
+                        "recstream");
+        java.util.List<org.apache.kafka.server.common.ApiMessageAndVersion> records =
+                new java.util.ArrayList<>(base.records());
+        org.apache.kafka.common.security.scram.internals.ScramMechanism mechanism =
+                org.apache.kafka.common.security.scram.internals.ScramMechanism.SCRAM_SHA_256;
+        org.apache.kafka.common.security.scram.internals.ScramFormatter formatter =
+                new org.apache.kafka.common.security.scram.internals.ScramFormatter(mechanism);
+        for (Map.Entry<String, String> user : users.entrySet()) {
+            org.apache.kafka.common.security.scram.ScramCredential c =
+                    formatter.generateCredential(user.getValue(), 4096);
+            records.add(
+                    new org.apache.kafka.server.common.ApiMessageAndVersion(
+                            new org.apache.kafka.common.metadata.UserScramCredentialRecord()
+                                    .setName(user.getKey())
+                                    .setMechanism(mechanism.type())
+                                    .setSalt(c.salt())
+                                    .setStoredKey(c.storedKey())
+                                    .setServerKey(c.serverKey())
+                                    .setIterations(c.iterations()),
+                            (short) 0));
+        }
+        return org.apache.kafka.metadata.bootstrap.BootstrapMetadata.fromRecords(
+                records, "recstream");
+    }
+
+    private static EmbeddedKafka start(
+            Path baseDirectory,
+            Map<String, String> brokerOverrides,
+            Map<String, String> scramUsers) {
         Objects.requireNonNull(brokerOverrides, "brokerOverrides");
         Map<String, String> props = new LinkedHashMap<>(defaultBrokerProperties());
         props.putAll(brokerOverrides);
         try {
             TestKitNodes.Builder nodes =
-                    new TestKitNodes.Builder()
+                    (scramUsers == null
+                                    ? new TestKitNodes.Builder()
+                                    : new TestKitNodes.Builder(withScramUsers(scramUsers))
+                                            .setBrokerListenerName(
+                                                    new org.apache.kafka.common.network
+                                                            .ListenerName(CLIENT_LISTENER))
+                                            .setBrokerSecurityProtocol(
+                                                    org.apache.kafka.common.security.auth
+                                                            .SecurityProtocol.SASL_PLAINTEXT))
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1);
@@ -56,8 +152,23 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaClusterTestKit cluster = builder.build();
             formatQuietly(cluster);
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            try {
+                cluster.startup();
+                cluster.waitForReadyBrokers();
+            } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+                // the broker's own account of why it stopped, rather than a cancelled future
+                Throwable fault = cluster.fatalFaultHandler().firstException();
+                if (fault == null) {
+                    fault = cluster.nonFatalFaultHandler().firstException();
+                }
+                cluster.close();
+                if (fault != null) {
+                    throw new IllegalStateException(
+                            "Could not start the embedded Kafka broker: " + fault.getMessage(),
+                            fault);
+                }
+                throw e;
+            }
             return new EmbeddedKafka(cluster);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,81 @@
+package io.recstream.kafka.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The embedded broker's outage and SASL/SCRAM modes. */
+class EmbeddedKafkaITCase {
+
+    @Test
+    void scramBrokerServesTheRightCredentialsAndRefusesWrongOnes() throws Exception {
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.startWithScram(Map.of("broker", "broker-secret"))) {
+            Map<String, Object> good = client(kafka, "broker", "broker-secret");
+            try (Admin admin = Admin.create(good)) {
+                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+                assertThat(admin.listTopics().names().get()).contains("t");
+            }
+            Map<String, Object> bad = client(kafka, "broker", "wrong");
+            try (Admin admin = Admin.create(bad)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            Map<String, Object> none =
+                    new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            none.put("default.api.timeout.ms", "3000");
+            none.put("request.timeout.ms", "2000");
+            try (Admin admin = Admin.create(none)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .as("no credentials, no access")
+                        .isInstanceOf(ExecutionException.class);
+            }
+        }
+    }
+
+    @Test
+    void aStoppedBrokerComesBackOnTheSamePortWithItsTransactions() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+            }
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("transactional.id", "outage");
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("t", "before")).get();
+                kafka.stopBroker();
+                kafka.startBroker();
+                assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+                producer.send(new ProducerRecord<>("t", "after")).get();
+                producer.commitTransaction();
+            }
+        }
+    }
+
+    private static Map<String, Object> client(EmbeddedKafka kafka, String user, String password) {
+        Map<String, Object> c = new HashMap<>(EmbeddedKafka.scramClientProperties(user, password));
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        c.put("default.api.timeout.ms", (int) Duration.ofSeconds(10).toMillis());
+        c.put("request.timeout.ms", (int) Duration.ofSeconds(5).toMillis());
+        return c;
+    }
+}
