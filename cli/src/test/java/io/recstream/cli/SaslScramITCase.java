@@ -1,0 +1,299 @@
+package io.recstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.metrics.Metrics;
+import io.recstream.jobs.serde.JsonCodec;
+import io.recstream.jobs.testing.TestModels;
+import io.recstream.kafka.embedded.EmbeddedKafka;
+import io.recstream.training.SyntheticWorld;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.JobID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Everything against a broker that requires SASL/SCRAM-SHA-256: {@code topics apply}, {@code
+ * generate} and the recommend job work with the right credentials from a client properties file,
+ * fail at once with a clear error with wrong ones, and the passwords never show in the logs (at
+ * INFO, where the Kafka clients print their whole configuration), the error messages or the
+ * metrics.
+ */
+class SaslScramITCase {
+
+    private static final String APP_PASSWORD = "app-pass-7Qx2";
+    private static final String WRONG_PASSWORD = "wrong-pass-9Zk4";
+
+    @TempDir static Path tmp;
+    private static EmbeddedKafka kafka;
+    private static Path good;
+    private static Path bad;
+    private static Path model;
+    private static final StringWriter LOG = new StringWriter();
+    private static Appender capture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> users = new LinkedHashMap<>();
+        users.put("broker", "broker-pass-3Lm8");
+        users.put("app", APP_PASSWORD);
+        kafka = EmbeddedKafka.startWithScram(users);
+        good = properties("good.properties", "app", APP_PASSWORD);
+        bad = properties("bad.properties", "app", WRONG_PASSWORD);
+        model =
+                TestModels.trainRecent(
+                        tmp.resolve("model"), new SyntheticWorld(200, 6, 1.0, 0.85, 5L), 150, "s1");
+
+        // Everything the Kafka clients, Flink and the jobs log at INFO, kept to be searched.
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        capture =
+                WriterAppender.newBuilder()
+                        .setName("sasl-capture")
+                        .setTarget(LOG)
+                        .setLayout(PatternLayout.newBuilder().withPattern("%m%n%ex").build())
+                        .build();
+        capture.start();
+        ctx.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
+        Configurator.setLevel("org.apache.kafka.clients", Level.INFO);
+        Configurator.setLevel("org.apache.kafka.common.config", Level.INFO);
+        Configurator.setLevel("io.recstream", Level.INFO);
+        ctx.updateLoggers();
+    }
+
+    @AfterAll
+    static void stop() {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        if (capture != null) {
+            ctx.getConfiguration().getRootLogger().removeAppender("sasl-capture");
+            Configurator.setLevel("org.apache.kafka.clients", Level.WARN);
+            Configurator.setLevel("org.apache.kafka.common.config", Level.WARN);
+            ctx.updateLoggers();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static Path properties(String name, String user, String password) throws Exception {
+        Properties p = new Properties();
+        p.putAll(EmbeddedKafka.scramClientProperties(user, password));
+        Path file = tmp.resolve(name);
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, null);
+        }
+        return file;
+    }
+
+    @Test
+    void toolsAndJobsWorkWithTheRightCredentialsAndFailClearlyWithWrongOnes() throws Exception {
+        String bootstrap = kafka.bootstrapServers();
+
+        // topics apply
+        Captured wrong =
+                capture(
+                        () ->
+                                Main.run(
+                                        "topics",
+                                        "apply",
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--command-config",
+                                        bad.toString(),
+                                        "--timeout",
+                                        "20s"));
+        assertThat(wrong.code).as("topics apply, wrong password").isNotZero();
+        assertThat(wrong.err).contains("error: Kafka: ").containsIgnoringCase("authentication");
+        Captured right =
+                capture(
+                        () ->
+                                Main.run(
+                                        "topics",
+                                        "apply",
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--command-config",
+                                        good.toString()));
+        assertThat(right.code).as("topics apply: %s", right.err).isZero();
+        try (Admin admin = Admin.create(clientProperties())) {
+            assertThat(admin.listTopics().names().get())
+                    .contains("interactions", "recommendations", "dead-letters");
+        }
+
+        // generate: live traffic into interactions
+        Captured generated =
+                capture(
+                        () ->
+                                Main.run(
+                                        "generate",
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--command-config",
+                                        good.toString(),
+                                        "--rate",
+                                        "300",
+                                        "--duration",
+                                        "4s"));
+        assertThat(generated.code).as("generate: %s", generated.err).isZero();
+        long sent = countRecords("interactions");
+        assertThat(sent).as("interactions written").isGreaterThan(300);
+
+        // the recommend job
+        try (EmbeddedFlink flink = EmbeddedFlink.start(2)) {
+            RecommendJobConfig wrongConfig =
+                    RecommendJobConfig.fromArgs(
+                            EmbeddedFlink.jobArgs(bootstrap, bad, model.toString(), "1s", 1));
+            assertThatThrownBy(() -> flink.submitRecommend(wrongConfig))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("refused the credentials in --kafka-properties " + bad)
+                    .hasMessageNotContaining(WRONG_PASSWORD);
+
+            RecommendJobConfig config =
+                    RecommendJobConfig.fromArgs(
+                            EmbeddedFlink.jobArgs(
+                                    bootstrap,
+                                    good,
+                                    model.toString(),
+                                    "1s",
+                                    1,
+                                    "--starting-offsets",
+                                    "earliest"));
+            JobID job = flink.submitRecommend(config);
+            try {
+                // generate makes about one record in a hundred bad on purpose: dead-lettered
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                long recs = 0;
+                long dead = 0;
+                while (recs + dead < sent && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                    recs = countRecords("recommendations");
+                    dead = countRecords("dead-letters");
+                }
+                assertThat(recs + dead).as("every event answered or dead-lettered").isEqualTo(sent);
+                assertThat(dead).isLessThan(sent / 20);
+                Recommendation first =
+                        JsonCodec.readRecommendation(
+                                readCommitted("recommendations", 1).get(0).value());
+                assertThat(first.getModelVersion()).isEqualTo("s1");
+            } finally {
+                flink.cancel(job);
+            }
+        }
+
+        String scrape = Metrics.registry().scrape();
+        String log = LOG.toString();
+        assertThat(log).as("the clients logged their configuration").contains("sasl.jaas.config");
+        for (String secret : List.of(APP_PASSWORD, WRONG_PASSWORD)) {
+            assertThat(log).as("logs").doesNotContain(secret);
+            assertThat(scrape).as("metrics").doesNotContain(secret);
+            assertThat(
+                            wrong.err
+                                    + wrong.out
+                                    + right.err
+                                    + right.out
+                                    + generated.err
+                                    + generated.out)
+                    .as("command output")
+                    .doesNotContain(secret);
+        }
+    }
+
+    private static Map<String, Object> clientProperties() {
+        Map<String, Object> p =
+                new HashMap<>(EmbeddedKafka.scramClientProperties("app", APP_PASSWORD));
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        return p;
+    }
+
+    /** The records in {@code topic} read_committed (its end offsets also count commit markers). */
+    private static long countRecords(String topic) {
+        Map<String, Object> p = clientProperties();
+        p.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long count = 0;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                count += c.poll(Duration.ofMillis(200)).count();
+            }
+            return count;
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, long expected) {
+        Map<String, Object> p = clientProperties();
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.assign(
+                    c.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList());
+            c.seekToBeginning(c.assignment());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            long settleUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settleUntil)) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
+                    settleUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+
+    private record Captured(int code, String out, String err) {}
+
+    private static Captured capture(java.util.function.IntSupplier command) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = command.getAsInt();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Captured(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
