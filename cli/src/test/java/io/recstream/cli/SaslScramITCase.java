@@ -10,10 +10,7 @@ import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.training.SyntheticWorld;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,51 +114,29 @@ class SaslScramITCase {
         String bootstrap = kafka.bootstrapServers();
 
         // topics apply
-        Captured wrong =
-                capture(
-                        () ->
-                                Main.run(
-                                        "topics",
-                                        "apply",
-                                        "--bootstrap-servers",
-                                        bootstrap,
-                                        "--command-config",
-                                        bad.toString(),
-                                        "--timeout",
-                                        "20s"));
-        assertThat(wrong.code).as("topics apply, wrong password").isNotZero();
-        assertThat(wrong.err).contains("error: Kafka: ").containsIgnoringCase("authentication");
-        Captured right =
-                capture(
-                        () ->
-                                Main.run(
-                                        "topics",
-                                        "apply",
-                                        "--bootstrap-servers",
-                                        bootstrap,
-                                        "--command-config",
-                                        good.toString()));
-        assertThat(right.code).as("topics apply: %s", right.err).isZero();
+        Cli.Result wrong = topicsApply(bad);
+        assertThat(wrong.exitCode()).as("topics apply, wrong password").isNotZero();
+        assertThat(wrong.err()).contains("error: Kafka: ").containsIgnoringCase("authentication");
+        Cli.Result right = topicsApply(good);
+        assertThat(right.exitCode()).as("topics apply: %s", right.err()).isZero();
         try (Admin admin = Admin.create(clientProperties())) {
             assertThat(admin.listTopics().names().get())
                     .contains("interactions", "recommendations", "dead-letters");
         }
 
         // generate: live traffic into interactions
-        Captured generated =
-                capture(
-                        () ->
-                                Main.run(
-                                        "generate",
-                                        "--bootstrap-servers",
-                                        bootstrap,
-                                        "--command-config",
-                                        good.toString(),
-                                        "--rate",
-                                        "300",
-                                        "--duration",
-                                        "4s"));
-        assertThat(generated.code).as("generate: %s", generated.err).isZero();
+        Cli.Result generated =
+                Cli.run(
+                        "generate",
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--command-config",
+                        good.toString(),
+                        "--rate",
+                        "300",
+                        "--duration",
+                        "4s");
+        assertThat(generated.exitCode()).as("generate: %s", generated.err()).isZero();
         long sent = countRecords("interactions");
         assertThat(sent).as("interactions written").isGreaterThan(300);
 
@@ -214,15 +189,27 @@ class SaslScramITCase {
             assertThat(log).as("logs").doesNotContain(secret);
             assertThat(scrape).as("metrics").doesNotContain(secret);
             assertThat(
-                            wrong.err
-                                    + wrong.out
-                                    + right.err
-                                    + right.out
-                                    + generated.err
-                                    + generated.out)
+                            wrong.err()
+                                    + wrong.out()
+                                    + right.err()
+                                    + right.out()
+                                    + generated.err()
+                                    + generated.out())
                     .as("command output")
                     .doesNotContain(secret);
         }
+    }
+
+    private static Cli.Result topicsApply(Path commandConfig) {
+        return Cli.run(
+                "topics",
+                "apply",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--command-config",
+                commandConfig.toString(),
+                "--timeout",
+                "20s");
     }
 
     private static Map<String, Object> clientProperties() {
@@ -275,25 +262,5 @@ class SaslScramITCase {
             }
         }
         return out;
-    }
-
-    private record Captured(int code, String out, String err) {}
-
-    private static Captured capture(java.util.function.IntSupplier command) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = command.getAsInt();
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Captured(
-                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
