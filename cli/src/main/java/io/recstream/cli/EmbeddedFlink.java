@@ -42,6 +42,8 @@ public final class EmbeddedFlink implements AutoCloseable {
             conf.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         }
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        // every checkpoint of a long run in the statistics, not the last 10 (bench soak)
+        conf.set(org.apache.flink.configuration.WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
         conf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster =
                 new MiniCluster(
@@ -107,6 +109,34 @@ public final class EmbeddedFlink implements AutoCloseable {
         }
         args.addAll(java.util.List.of(extra));
         return args.toArray(String[]::new);
+    }
+
+    /** Completed and failed checkpoints of a job, and each completed one's duration by id. */
+    public record Checkpoints(
+            long completed,
+            long failed,
+            java.util.SortedMap<Long, Long> durationMsById,
+            java.util.SortedMap<Long, String> failureById) {}
+
+    /** The job's checkpoint statistics (the recent history Flink keeps, 10 by default). */
+    public Checkpoints checkpoints(JobID job) throws Exception {
+        org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot stats =
+                cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
+        java.util.SortedMap<Long, Long> durations = new java.util.TreeMap<>();
+        java.util.SortedMap<Long, String> failures = new java.util.TreeMap<>();
+        for (org.apache.flink.runtime.checkpoint.AbstractCheckpointStats c :
+                stats.getHistory().getCheckpoints()) {
+            if (c.getStatus().isCompleted()) {
+                durations.put(c.getCheckpointId(), c.getEndToEndDuration());
+            } else if (c instanceof org.apache.flink.runtime.checkpoint.FailedCheckpointStats f) {
+                failures.put(c.getCheckpointId(), String.valueOf(f.getFailureMessage()));
+            }
+        }
+        return new Checkpoints(
+                stats.getCounts().getNumberOfCompletedCheckpoints(),
+                stats.getCounts().getNumberOfFailedCheckpoints(),
+                durations,
+                failures);
     }
 
     /** Waits for a bounded job to finish; throws if it failed. */

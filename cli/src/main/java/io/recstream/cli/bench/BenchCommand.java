@@ -64,7 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "SECTION",
             description =
-                    "run only these sections: scoring, kafka, e2e, batch1, latency, monitor, state"
+                    "run only these sections: scoring, kafka, e2e, batch1, latency, monitor, state,"
+                            + " soak"
                             + " (batch1, latency and monitor also run e2e, which they build on;"
                             + " default: all)")
     List<String> only;
@@ -78,9 +79,25 @@ public final class BenchCommand implements Callable<Integer> {
     String flinkConf;
 
     static final List<String> SECTIONS =
-            List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state");
+            List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state", "soak");
 
-    private java.util.Set<String> sections = new java.util.HashSet<>(SECTIONS);
+    /** The soak runs for minutes: only when asked for with {@code --only soak}. */
+    private java.util.Set<String> sections =
+            new java.util.HashSet<>(SECTIONS.subList(0, SECTIONS.size() - 1));
+
+    @Option(
+            names = "--soak-duration",
+            defaultValue = "10m",
+            description = "how long the soak runs (default: ${DEFAULT-VALUE})")
+    String soakDuration;
+
+    private Duration soakFor;
+
+    @Option(
+            names = "--soak-rate",
+            description =
+                    "events/s for the soak (default: half the sustained rate of the e2e section)")
+    Double soakRate;
 
     private boolean want(String section) {
         return sections.contains(section);
@@ -103,6 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size must be in [1, 4096]");
         }
         io.recstream.jobs.config.KafkaJobConfig.parseFlinkConf(flinkConf); // fails fast
+        soakFor = io.recstream.cli.Durations.parse(soakDuration, "--soak-duration");
+        if (soakRate != null && !(soakRate >= 1)) {
+            throw new IllegalArgumentException("--soak-rate must be at least 1, got " + soakRate);
+        }
         if (only != null && !only.isEmpty()) {
             sections = new java.util.HashSet<>();
             for (String o : only) {
@@ -113,7 +134,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 sections.add(name);
             }
-            if (want("batch1") || want("latency") || want("monitor")) {
+            if (want("batch1")
+                    || want("latency")
+                    || want("monitor")
+                    || (want("soak") && soakRate == null)) {
                 sections.add("e2e");
             }
         }
@@ -261,6 +285,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (want("e2e")) {
                 recommend(f, p, common, e2eEvents, log);
             }
+            if (want("soak")) {
+                soak(f, p, common, soakFor, log);
+            }
             if (want("state")) {
                 state(f, p, users, log);
             }
@@ -400,6 +427,119 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The soak: the recommend job at a steady rate for minutes, sampled. Lag is events sent minus
+     * recommendations emitted; memory figures compare the first and last third of the samples;
+     * checkpoint durations compare the first and second half of the checkpoints.
+     */
+    private void soak(Figures f, PipelineBench p, String common, Duration duration, PrintStream log)
+            throws Exception {
+        double rate = soakRate != null ? soakRate : Math.max(100, f.get("e2e_events_per_s") / 2);
+        Duration every = Duration.ofSeconds(Math.max(2, Math.min(30, duration.toSeconds() / 20)));
+        log.printf(
+                Locale.ROOT,
+                "soak at %.0f events/s for %d s, a sample every %d s...%n",
+                rate,
+                duration.toSeconds(),
+                every.toSeconds());
+        PipelineBench.Soak soak = p.soak(rate, duration, every);
+        List<PipelineBench.SoakSample> all = soak.samples();
+        List<PipelineBench.SoakSample> running =
+                all.stream().filter(x -> x.seconds() <= duration.toSeconds() + 1).toList();
+        PipelineBench.SoakSample last = all.get(all.size() - 1);
+        int third = Math.max(1, running.size() / 3);
+        List<PipelineBench.SoakSample> first = running.subList(0, third);
+        List<PipelineBench.SoakSample> end =
+                running.subList(running.size() - third, running.size());
+        String cond =
+                String.format(
+                        Locale.ROOT,
+                        "%s, exactly once, paced at %.0f events/s (%s) for %d s, sampled every %d"
+                                + " s (%d samples)",
+                        common,
+                        rate,
+                        soakRate == null ? "half the sustained rate" : "--soak-rate",
+                        duration.toSeconds(),
+                        every.toSeconds(),
+                        running.size());
+        long maxLag = running.stream().mapToLong(PipelineBench.SoakSample::lag).max().orElse(0);
+        f.put("soak_events_per_s", rate, "events/s", cond);
+        f.put("soak_lag_max_events", maxLag, "events", cond + "; lag = sent − recommended");
+        f.put("soak_lag_max_s", maxLag / rate, "s", "soak_lag_max_events / soak_events_per_s");
+        f.put(
+                "soak_lag_end_events",
+                last.lag(),
+                "events",
+                "after the producer stopped and the job caught up (waits at most 30 s)");
+        f.put(
+                "soak_heap_mb_first_third",
+                mean(first, PipelineBench.SoakSample::liveHeapMb),
+                "MiB",
+                "live heap (after a full GC), mean over the first third of the samples");
+        f.put(
+                "soak_heap_mb_last_third",
+                mean(end, PipelineBench.SoakSample::liveHeapMb),
+                "MiB",
+                "live heap (after a full GC), mean over the last third of the samples");
+        f.put(
+                "soak_rss_mb_first_third",
+                mean(first, PipelineBench.SoakSample::rssMb),
+                "MiB",
+                "resident memory of this JVM, mean over the first third of the samples");
+        f.put(
+                "soak_rss_mb_last_third",
+                mean(end, PipelineBench.SoakSample::rssMb),
+                "MiB",
+                "resident memory of this JVM, mean over the last third of the samples");
+        List<Long> durations = new java.util.ArrayList<>(soak.checkpointMs().values());
+        int half = durations.size() / 2;
+        f.put(
+                "soak_checkpoint_ms_p50_first_half",
+                median(durations.subList(0, half)),
+                "ms",
+                "end-to-end checkpoint duration, median over the first half of the checkpoints");
+        f.put(
+                "soak_checkpoint_ms_p50_second_half",
+                median(durations.subList(half, durations.size())),
+                "ms",
+                "end-to-end checkpoint duration, median over the second half of the checkpoints");
+        f.put(
+                "soak_checkpoint_ms_max",
+                durations.stream().mapToLong(Long::longValue).max().orElse(0),
+                "ms",
+                "longest checkpoint of the soak");
+        f.put(
+                "soak_checkpoints_completed",
+                last.checkpointsCompleted(),
+                "checkpoints",
+                "completed during the soak (" + durations.size() + " with durations kept)");
+        long failedAtStart = all.get(0).checkpointsFailed();
+        f.put(
+                "soak_checkpoints_failed",
+                last.checkpointsFailed() - failedAtStart,
+                "checkpoints",
+                "failed during the soak, after the first sample");
+        f.put(
+                "soak_checkpoints_failed_at_start",
+                failedAtStart,
+                "checkpoints",
+                "failed before the first sample: triggered while the job's tasks were starting");
+    }
+
+    private static double mean(
+            List<PipelineBench.SoakSample> samples,
+            java.util.function.ToDoubleFunction<PipelineBench.SoakSample> value) {
+        return samples.stream().mapToDouble(value).average().orElse(Double.NaN);
+    }
+
+    private static double median(List<Long> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
     private void state(Figures f, PipelineBench p, long users, PrintStream log) throws Exception {
         log.printf("state: %,d users × %d items...%n", users, HISTORY);
         PipelineBench.StateSize state = p.stateSize(users, HISTORY);
@@ -492,7 +632,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double rssMb(String field) {
+    static double rssMb(String field) {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith(field + ":"))

@@ -45,11 +45,11 @@ public final class Figures {
 
     /** Prints every figure as a table row. */
     public void print(PrintStream out) {
-        out.printf("%-26s %14s %-10s %s%n", "figure", "value", "unit", "conditions");
+        out.printf("%-34s %12s %-11s %s%n", "figure", "value", "unit", "conditions");
         for (Figure f : figures.values()) {
             out.printf(
                     Locale.ROOT,
-                    "%-26s %14s %-10s %s%n",
+                    "%-34s %12s %-11s %s%n",
                     f.name(),
                     format(f.value()),
                     f.unit(),

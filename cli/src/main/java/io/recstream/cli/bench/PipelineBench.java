@@ -39,6 +39,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -466,6 +467,42 @@ final class PipelineBench implements AutoCloseable {
         long start = System.currentTimeMillis() + 3_000; // give the job time to start reading
         long measureFrom = start + duration.toMillis() / 4;
         long end = start + duration.toMillis();
+        Thread producer = pacedProducer(input, rate, start, end, new AtomicLong(), producing);
+        try (KafkaConsumer<byte[], byte[]> c = consumerFromStart(output, exactlyOnce)) {
+            long stopAt = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < stopAt) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    long seen = System.currentTimeMillis();
+                    Recommendation rec = JsonCodec.readRecommendation(r.value());
+                    if (rec.getEventTime() >= measureFrom) {
+                        processing.add((double) (rec.getEmitTime() - rec.getEventTime()));
+                        visible.add((double) (seen - rec.getEventTime()));
+                    }
+                }
+                if (!producing.get() && stopAt == Long.MAX_VALUE) {
+                    // what was sent last becomes visible within a checkpoint or two
+                    stopAt = System.currentTimeMillis() + 3 * 2_000 + 2_000;
+                }
+            }
+        } finally {
+            producer.join();
+            flink.cancel(job);
+        }
+        return new LatencyRun(percentiles(processing), percentiles(visible));
+    }
+
+    /**
+     * A started thread that sends interactions to {@code topic} at {@code rate} events/s from
+     * {@code start} until {@code end} (epoch ms; event time = send time), counting them in {@code
+     * sent} and clearing {@code producing} when done.
+     */
+    private Thread pacedProducer(
+            String topic,
+            double rate,
+            long start,
+            long end,
+            AtomicLong sent,
+            AtomicBoolean producing) {
         Thread producer =
                 new Thread(
                         () -> {
@@ -488,10 +525,11 @@ final class PipelineBench implements AutoCloseable {
                                     Interaction i = nextInteraction(n, System.currentTimeMillis());
                                     p.send(
                                             new ProducerRecord<>(
-                                                    input,
+                                                    topic,
                                                     utf8(i.getUserId()),
                                                     JsonCodec.interaction(i)));
                                     n++;
+                                    sent.incrementAndGet();
                                 }
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
@@ -501,27 +539,112 @@ final class PipelineBench implements AutoCloseable {
                         },
                         "bench-producer");
         producer.start();
-        try (KafkaConsumer<byte[], byte[]> c = consumerFromStart(output, exactlyOnce)) {
-            long stopAt = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < stopAt) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
-                    long seen = System.currentTimeMillis();
-                    Recommendation rec = JsonCodec.readRecommendation(r.value());
-                    if (rec.getEventTime() >= measureFrom) {
-                        processing.add((double) (rec.getEmitTime() - rec.getEventTime()));
-                        visible.add((double) (seen - rec.getEventTime()));
+        return producer;
+    }
+
+    /** One soak sample: events sent and recommended so far, live heap, resident memory. */
+    record SoakSample(
+            double seconds,
+            long sent,
+            long recommended,
+            double liveHeapMb,
+            double rssMb,
+            long checkpointsCompleted,
+            long checkpointsFailed) {
+        long lag() {
+            return sent - recommended;
+        }
+    }
+
+    /** A soak run's samples and every completed checkpoint's duration (ms) by id. */
+    record Soak(List<SoakSample> samples, java.util.SortedMap<Long, Long> checkpointMs) {}
+
+    /**
+     * Runs the recommend job (exactly once) on a fresh topic fed at {@code rate} events/s for
+     * {@code duration}, sampling every {@code every}: events sent, recommendations emitted (the
+     * job's counter), live heap (after a full GC), resident memory, checkpoints. Prints each sample
+     * as it is taken. After the producer stops, waits up to 30 s for the job to catch up and takes
+     * a last sample.
+     */
+    Soak soak(double rate, Duration duration, Duration every) throws Exception {
+        String input = "interactions-soak";
+        String output = "recommendations-soak";
+        createTopics(input, output);
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(jobArgs("soak", output, "--interactions-topic", input));
+        double recommendedBefore = recommendedTotal();
+        JobID job = flink.submitRecommend(config);
+        AtomicLong sent = new AtomicLong();
+        AtomicBoolean producing = new AtomicBoolean(true);
+        long start = System.currentTimeMillis() + 3_000;
+        long end = start + duration.toMillis();
+        Thread producer = pacedProducer(input, rate, start, end, sent, producing);
+        List<SoakSample> samples = new ArrayList<>();
+        java.util.SortedMap<Long, Long> checkpointMs = new java.util.TreeMap<>();
+        java.util.Map<Long, String> failures = new java.util.HashMap<>();
+        java.lang.management.MemoryMXBean memory =
+                java.lang.management.ManagementFactory.getMemoryMXBean();
+        log.printf(
+                "%8s %12s %10s %10s %10s %12s%n",
+                "t (s)", "sent", "lag", "heap MiB", "RSS MiB", "checkpoints");
+        try {
+            long next = start + every.toMillis();
+            long drainUntil = Long.MAX_VALUE;
+            while (true) {
+                Thread.sleep(Math.max(0, Math.min(next, drainUntil) - System.currentTimeMillis()));
+                System.gc();
+                EmbeddedFlink.Checkpoints cp = flink.checkpoints(job);
+                checkpointMs.putAll(cp.durationMsById());
+                cp.failureById()
+                        .forEach(
+                                (id, why) -> {
+                                    if (failures.put(id, why) == null) {
+                                        log.printf("checkpoint %d failed: %s%n", id, why);
+                                    }
+                                });
+                SoakSample s =
+                        new SoakSample(
+                                (System.currentTimeMillis() - start) / 1000.0,
+                                sent.get(),
+                                (long) (recommendedTotal() - recommendedBefore),
+                                memory.getHeapMemoryUsage().getUsed() / 1048576.0,
+                                BenchCommand.rssMb("VmRSS"),
+                                cp.completed(),
+                                cp.failed());
+                samples.add(s);
+                log.printf(
+                        "%8.0f %,12d %,10d %10.0f %10.0f %,7d (%d failed)%n",
+                        s.seconds(),
+                        s.sent(),
+                        s.lag(),
+                        s.liveHeapMb(),
+                        s.rssMb(),
+                        s.checkpointsCompleted(),
+                        s.checkpointsFailed());
+                if (!producing.get()) {
+                    if (drainUntil == Long.MAX_VALUE) {
+                        drainUntil = System.currentTimeMillis() + 30_000;
                     }
-                }
-                if (!producing.get() && stopAt == Long.MAX_VALUE) {
-                    // what was sent last becomes visible within a checkpoint or two
-                    stopAt = System.currentTimeMillis() + 3 * 2_000 + 2_000;
+                    if (s.lag() <= 0 || System.currentTimeMillis() >= drainUntil) {
+                        break;
+                    }
+                    next = System.currentTimeMillis() + 1_000;
+                } else {
+                    next += every.toMillis();
                 }
             }
         } finally {
+            producer.interrupt();
             producer.join();
             flink.cancel(job);
         }
-        return new LatencyRun(percentiles(processing), percentiles(visible));
+        return new Soak(samples, checkpointMs);
+    }
+
+    private static double recommendedTotal() {
+        return Metrics.registry().find("recstream.recommendations").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     private static Latency percentiles(List<Double> values) {
