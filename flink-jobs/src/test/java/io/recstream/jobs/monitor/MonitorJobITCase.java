@@ -165,6 +165,14 @@ class MonitorJobITCase {
         return records.stream().map(r -> JsonCodec.readSignalValue(r.value())).toList();
     }
 
+    /** A signal over all strategies for the window starting at {@code windowStart}. */
+    private static Predicate<SignalValue> overall(String signal, long windowStart) {
+        return v ->
+                v.getSignal().equals(signal)
+                        && v.getStrategy().equals("ALL")
+                        && v.getWindowStart() == windowStart;
+    }
+
     private static Predicate<List<ConsumerRecord<byte[], byte[]>>> hasSignal(
             Predicate<SignalValue> wanted) {
         return records -> signals(records).stream().anyMatch(wanted);
@@ -180,72 +188,9 @@ class MonitorJobITCase {
         createTopics(name);
         long t0 = minuteAligned(System.currentTimeMillis() - 2 * 3_600_000L);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            String[] items = new String[10];
-            float[] scores = new float[10];
-            for (int j = 0; j < 10; j++) {
-                items[j] = "item-" + i + "-" + j;
-                scores[j] = 1f / (j + 1);
-            }
-            long t = t0 + 1_000 + i * 100L;
-            String user = "u" + (i % 10);
-            records.add(
-                    record(
-                            "recommendations-" + name,
-                            "r" + i,
-                            JsonCodec.recommendation(
-                                    new Recommendation(
-                                            "r" + i,
-                                            user,
-                                            items,
-                                            scores,
-                                            Strategy.MODEL,
-                                            version,
-                                            t,
-                                            t + 5))));
-            Feedback f = null;
-            if (i < 30) { // hit at rank 0, matched by request key
-                f = new Feedback(user, items[0], FeedbackType.CLICK, null, t + 5_000, "r" + i);
-            } else if (i < 50) { // hit at rank 2, matched by user and item
-                f = new Feedback(user, items[2], FeedbackType.PURCHASE, 10.0, t + 3_000, null);
-            } else if (i < 60) { // names another recommendation: no hit
-                f =
-                        new Feedback(
-                                user,
-                                items[0],
-                                FeedbackType.CLICK,
-                                null,
-                                t + 1_000,
-                                "someone-else");
-            } else if (i < 65) { // after the 10 s horizon: no hit
-                f = new Feedback(user, items[0], FeedbackType.CLICK, null, t + 20_000, null);
-            }
-            if (f != null) {
-                records.add(record("feedback-" + name, user, JsonCodec.feedback(f)));
-            }
-        }
-        // Moves event time on, so the first minute's windows close.
-        long later = t0 + 5 * MINUTE;
-        records.add(
-                record(
-                        "recommendations-" + name,
-                        "advance",
-                        JsonCodec.recommendation(
-                                new Recommendation(
-                                        "advance",
-                                        "z",
-                                        new String[] {"x"},
-                                        new float[] {1f},
-                                        Strategy.MODEL,
-                                        version,
-                                        later,
-                                        later))));
-        records.add(
-                record(
-                        "feedback-" + name,
-                        "z",
-                        JsonCodec.feedback(
-                                new Feedback("z", "x", FeedbackType.CLICK, null, later, null))));
+        records.addAll(scriptedRecommendations(name, t0));
+        records.addAll(scriptedFeedback(name, t0));
+        records.addAll(advance(name, t0));
         records.add(
                 record(
                         "feedback-" + name,
@@ -263,19 +208,8 @@ class MonitorJobITCase {
                             KafkaTestUtils.readCommittedUntil(
                                     kafka.bootstrapServers(),
                                     "signals-" + name,
-                                    hasSignal(
-                                                    v ->
-                                                            v.getSignal().equals("mrr")
-                                                                    && v.getStrategy().equals("ALL")
-                                                                    && v.getWindowStart() == t0)
-                                            .and(
-                                                    hasSignal(
-                                                            v ->
-                                                                    v.getSignal().equals("outcomes")
-                                                                            && v.getStrategy()
-                                                                                    .equals("ALL")
-                                                                            && v.getWindowStart()
-                                                                                    == t0))
+                                    hasSignal(overall("mrr", t0))
+                                            .and(hasSignal(overall("outcomes", t0)))
                                             .and(
                                                     hasSignal(
                                                             v ->
@@ -384,6 +318,188 @@ class MonitorJobITCase {
         } finally {
             monitor.cancel().get();
         }
+    }
+
+    @Test
+    void pendingGroundTruthJoinsCompleteAfterARestoreFromASavepoint(
+            @org.junit.jupiter.api.io.TempDir Path savepoints) throws Exception {
+        String name = "savepoint";
+        createTopics(name);
+        long t0 = minuteAligned(System.currentTimeMillis() - 2 * 3_600_000L);
+        // First the recommendations only: they wait in the join for their feedback.
+        double validBefore = validRecommendations();
+        JobClient first = startMonitor(monitorOptions(name, "earliest"));
+        String savepoint;
+        try {
+            KafkaTestUtils.produce(kafka.bootstrapServers(), scriptedRecommendations(name, t0));
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (validRecommendations() - validBefore < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(validRecommendations() - validBefore)
+                    .as("all recommendations read before the savepoint")
+                    .isGreaterThanOrEqualTo(100);
+        } finally {
+            savepoint = stopWithSavepoint(first, savepoints);
+        }
+        // A new job from the savepoint: its sources resume after the recommendations, so the
+        // feedback can only be joined to the recommendations restored in the join's state.
+        List<ProducerRecord<byte[], byte[]>> rest = new ArrayList<>(scriptedFeedback(name, t0));
+        rest.addAll(advance(name, t0));
+        KafkaTestUtils.produce(kafka.bootstrapServers(), rest);
+        // "latest": without the restored source state the new job would read nothing at all.
+        List<String> options = monitorOptions(name, "latest");
+        options.addAll(List.of("--flink-conf", "execution.state-recovery.path=" + savepoint));
+        JobClient second = startMonitor(options);
+        try {
+            Map<String, Double> all = new java.util.HashMap<>();
+            for (SignalValue v :
+                    signals(
+                            KafkaTestUtils.readCommittedUntil(
+                                    kafka.bootstrapServers(),
+                                    "signals-" + name,
+                                    hasSignal(overall("mrr", t0)),
+                                    Duration.ofMinutes(2)))) {
+                if (v.getWindowStart() == t0 && v.getStrategy().equals("ALL")) {
+                    all.put(v.getSignal(), v.getValue());
+                }
+            }
+            assertThat(all.get("outcomes")).as("every restored recommendation").isEqualTo(100.0);
+            assertThat(all.get("hit_rate_at_k")).isCloseTo(0.5, within(1e-9));
+            assertThat(all.get("mrr")).isCloseTo((30 + 20 / 3.0) / 100, within(1e-9));
+        } finally {
+            second.cancel().get();
+        }
+    }
+
+    /** Stops the job with a savepoint, once all its tasks run (records can be read before). */
+    private static String stopWithSavepoint(JobClient job, Path directory) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                return job.stopWithSavepoint(
+                                false,
+                                directory.toUri().toString(),
+                                org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                        .get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline
+                        || !String.valueOf(e.getMessage()).contains("Not all required tasks")) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static double validRecommendations() {
+        return io.recstream.jobs.metrics.Metrics.registry()
+                .find("recstream.records.valid")
+                .tag("kind", "recommendation")
+                .counters()
+                .stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+    }
+
+    /**
+     * 100 recommendations of ten items each, one every 100 ms from {@code t0} + 1 s, for users
+     * u0..u9 (request keys r0..r99).
+     */
+    private static List<ProducerRecord<byte[], byte[]>> scriptedRecommendations(
+            String name, long t0) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            long t = t0 + 1_000 + i * 100L;
+            records.add(
+                    record(
+                            "recommendations-" + name,
+                            "r" + i,
+                            JsonCodec.recommendation(
+                                    new Recommendation(
+                                            "r" + i,
+                                            "u" + (i % 10),
+                                            scriptedItems(i),
+                                            scriptedScores(),
+                                            Strategy.MODEL,
+                                            version,
+                                            t,
+                                            t + 5))));
+        }
+        return records;
+    }
+
+    private static String[] scriptedItems(int i) {
+        String[] items = new String[10];
+        for (int j = 0; j < 10; j++) {
+            items[j] = "item-" + i + "-" + j;
+        }
+        return items;
+    }
+
+    private static float[] scriptedScores() {
+        float[] scores = new float[10];
+        for (int j = 0; j < 10; j++) {
+            scores[j] = 1f / (j + 1);
+        }
+        return scores;
+    }
+
+    /**
+     * Feedback on the scripted recommendations: r0..r29 hit at rank 0 (by request key), r30..r49 at
+     * rank 2 (by user and item), r50..r59 name another request, r60..r64 come after the 10 s
+     * horizon. Hit rate 0.5, MRR (30 + 20/3) / 100, NDCG (30 + 20 · 0.5) / 100.
+     */
+    private static List<ProducerRecord<byte[], byte[]>> scriptedFeedback(String name, long t0) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            long t = t0 + 1_000 + i * 100L;
+            String user = "u" + (i % 10);
+            String[] items = scriptedItems(i);
+            Feedback f;
+            if (i < 30) {
+                f = new Feedback(user, items[0], FeedbackType.CLICK, null, t + 5_000, "r" + i);
+            } else if (i < 50) {
+                f = new Feedback(user, items[2], FeedbackType.PURCHASE, 10.0, t + 3_000, null);
+            } else if (i < 60) {
+                f =
+                        new Feedback(
+                                user,
+                                items[0],
+                                FeedbackType.CLICK,
+                                null,
+                                t + 1_000,
+                                "someone-else");
+            } else {
+                f = new Feedback(user, items[0], FeedbackType.CLICK, null, t + 20_000, null);
+            }
+            records.add(record("feedback-" + name, user, JsonCodec.feedback(f)));
+        }
+        return records;
+    }
+
+    /** A recommendation and a feedback record 5 minutes on: the first minute's windows close. */
+    private static List<ProducerRecord<byte[], byte[]>> advance(String name, long t0) {
+        long later = t0 + 5 * MINUTE;
+        return List.of(
+                record(
+                        "recommendations-" + name,
+                        "advance",
+                        JsonCodec.recommendation(
+                                new Recommendation(
+                                        "advance",
+                                        "z",
+                                        new String[] {"x"},
+                                        new float[] {1f},
+                                        Strategy.MODEL,
+                                        version,
+                                        later,
+                                        later))),
+                record(
+                        "feedback-" + name,
+                        "z",
+                        JsonCodec.feedback(
+                                new Feedback("z", "x", FeedbackType.CLICK, null, later, null))));
     }
 
     private static double counter(String name) {

@@ -79,9 +79,17 @@ public final class InjectedFailure implements FaultPoints.Hook {
     }
 
     @Override
-    public void onSnapshot(String at, long checkpointId) {
-        if (at.equals(point)) {
-            snapshotted.merge(Thread.currentThread(), checkpointId, Math::max);
+    public void onSnapshot(String at, long checkpointId) throws InterruptedException {
+        if (!at.equals(point)) {
+            return;
+        }
+        snapshotted.merge(Thread.currentThread(), checkpointId, Math::max);
+        if (when == When.DURING_CHECKPOINT
+                && !fired.get()
+                && completed.getOrDefault(Thread.currentThread(), -1L) >= 1) {
+            // Holds the task in its synchronous phase a moment, so records queue up behind the
+            // barrier: the first of them is handled before this checkpoint can complete.
+            Thread.sleep(300);
         }
     }
 
