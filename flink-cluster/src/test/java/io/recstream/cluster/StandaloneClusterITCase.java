@@ -268,6 +268,8 @@ class StandaloneClusterITCase {
                                 kafka.bootstrapServers(),
                                 "--model",
                                 model.toString(),
+                                "--checkpoint-storage",
+                                tmp.resolve("monitor-checkpoints").toUri().toString(),
                                 "--window",
                                 "1m",
                                 "--slide",
