@@ -43,6 +43,12 @@ public final class Main implements Runnable {
                         return 2;
                     }
                     for (Throwable t = ex; t != null; t = t.getCause()) {
+                        if (t
+                                instanceof
+                                org.apache.kafka.common.errors.SslAuthenticationException tls) {
+                            commandLine.getErr().println("error: Kafka: " + tlsFailure(tls));
+                            return 1;
+                        }
                         if (t instanceof org.apache.kafka.common.KafkaException) {
                             commandLine.getErr().println("error: Kafka: " + t.getMessage());
                             return 1;
@@ -51,5 +57,20 @@ public final class Main implements Runnable {
                     throw ex;
                 });
         return cli.execute(args);
+    }
+
+    /**
+     * A failed TLS handshake, with the deepest cause (which says what was wrong with the
+     * certificate) and the settings that fix it.
+     */
+    static String tlsFailure(org.apache.kafka.common.errors.SslAuthenticationException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "the TLS handshake with the broker failed ("
+                + root.getMessage()
+                + "): the client properties' ssl.truststore.location / ssl.truststore.password"
+                + " must name a trust store that holds the broker's certificate or its CA";
     }
 }

@@ -35,34 +35,47 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Everything against a broker that requires SASL/SCRAM-SHA-256: {@code topics apply}, {@code
- * generate} and the recommend job work with the right credentials from a client properties file,
- * fail at once with a clear error with wrong ones, and the passwords never show in the logs (at
- * INFO, where the Kafka clients print their whole configuration), the error messages or the
- * metrics.
+ * Everything against a broker that requires SASL/SCRAM-SHA-256 (and, in {@link SaslScramTlsITCase},
+ * TLS as well): {@code topics apply}, {@code generate} and the recommend job work with the right
+ * credentials from a client properties file, fail at once with a clear error with wrong ones, and
+ * the passwords never show in the logs (at INFO, where the Kafka clients print their whole
+ * configuration), the error messages or the metrics.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SaslScramITCase {
 
-    private static final String APP_PASSWORD = "app-pass-7Qx2";
-    private static final String WRONG_PASSWORD = "wrong-pass-9Zk4";
+    static final String APP_PASSWORD = "app-pass-7Qx2";
+    static final String WRONG_PASSWORD = "wrong-pass-9Zk4";
 
-    @TempDir static Path tmp;
-    private static EmbeddedKafka kafka;
-    private static Path good;
-    private static Path bad;
-    private static Path model;
-    private static final StringWriter LOG = new StringWriter();
-    private static Appender capture;
+    Path tmp;
+    EmbeddedKafka kafka;
+    private Path good;
+    private Path bad;
+    Path model;
+    private final StringWriter captured = new StringWriter();
+    private Appender capture;
+
+    /** The broker under test: SASL/SCRAM over plain TCP. */
+    EmbeddedKafka startBroker(Map<String, String> users) {
+        return EmbeddedKafka.startWithScram(users);
+    }
+
+    /** Secrets besides the users' passwords that must never be printed. */
+    List<String> otherSecrets() {
+        return List.of();
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
+        tmp = dir;
         Map<String, String> users = new LinkedHashMap<>();
         users.put("broker", "broker-pass-3Lm8");
         users.put("app", APP_PASSWORD);
-        kafka = EmbeddedKafka.startWithScram(users);
+        kafka = startBroker(users);
         good = properties("good.properties", "app", APP_PASSWORD);
         bad = properties("bad.properties", "app", WRONG_PASSWORD);
         model =
@@ -74,7 +87,7 @@ class SaslScramITCase {
         capture =
                 WriterAppender.newBuilder()
                         .setName("sasl-capture")
-                        .setTarget(LOG)
+                        .setTarget(captured)
                         .setLayout(PatternLayout.newBuilder().withPattern("%m%n%ex").build())
                         .build();
         capture.start();
@@ -86,7 +99,7 @@ class SaslScramITCase {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         if (capture != null) {
             ctx.getConfiguration().getRootLogger().removeAppender("sasl-capture");
@@ -99,9 +112,9 @@ class SaslScramITCase {
         }
     }
 
-    private static Path properties(String name, String user, String password) throws Exception {
+    Path properties(String name, String user, String password) throws Exception {
         Properties p = new Properties();
-        p.putAll(EmbeddedKafka.scramClientProperties(user, password));
+        p.putAll(kafka.clientSecurityProperties(user, password));
         Path file = tmp.resolve(name);
         try (var out = Files.newOutputStream(file)) {
             p.store(out, null);
@@ -183,9 +196,11 @@ class SaslScramITCase {
         }
 
         String scrape = Metrics.registry().scrape();
-        String log = LOG.toString();
+        String log = captured.toString();
         assertThat(log).as("the clients logged their configuration").contains("sasl.jaas.config");
-        for (String secret : List.of(APP_PASSWORD, WRONG_PASSWORD)) {
+        List<String> secrets = new java.util.ArrayList<>(List.of(APP_PASSWORD, WRONG_PASSWORD));
+        secrets.addAll(otherSecrets());
+        for (String secret : secrets) {
             assertThat(log).as("logs").doesNotContain(secret);
             assertThat(scrape).as("metrics").doesNotContain(secret);
             assertThat(
@@ -200,7 +215,7 @@ class SaslScramITCase {
         }
     }
 
-    private static Cli.Result topicsApply(Path commandConfig) {
+    Cli.Result topicsApply(Path commandConfig) {
         return Cli.run(
                 "topics",
                 "apply",
@@ -212,15 +227,14 @@ class SaslScramITCase {
                 "20s");
     }
 
-    private static Map<String, Object> clientProperties() {
-        Map<String, Object> p =
-                new HashMap<>(EmbeddedKafka.scramClientProperties("app", APP_PASSWORD));
+    private Map<String, Object> clientProperties() {
+        Map<String, Object> p = new HashMap<>(kafka.clientSecurityProperties("app", APP_PASSWORD));
         p.put("bootstrap.servers", kafka.bootstrapServers());
         return p;
     }
 
     /** The records in {@code topic} read_committed (its end offsets also count commit markers). */
-    private static long countRecords(String topic) {
+    private long countRecords(String topic) {
         Map<String, Object> p = clientProperties();
         p.put("isolation.level", "read_committed");
         try (KafkaConsumer<byte[], byte[]> c =
@@ -240,7 +254,7 @@ class SaslScramITCase {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, long expected) {
+    private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, long expected) {
         Map<String, Object> p = clientProperties();
         p.put("isolation.level", "read_committed");
         p.put("auto.offset.reset", "earliest");

@@ -299,6 +299,22 @@ public final class StartupChecks {
             throw unreachable(config, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+                Throwable root = cause;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                throw new IllegalArgumentException(
+                        "the TLS handshake with Kafka at --bootstrap-servers "
+                                + config.bootstrapServers
+                                + " failed ("
+                                + root.getMessage()
+                                + "): ssl.truststore.location / ssl.truststore.password"
+                                + credentialsSource(config)
+                                + " must name a trust store that holds the broker's certificate"
+                                + " or its CA",
+                        cause);
+            }
             if (cause instanceof AuthenticationException) {
                 throw new IllegalArgumentException(
                         "Kafka at --bootstrap-servers "

@@ -19,9 +19,11 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
+    private final SelfSignedTls tls;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, SelfSignedTls tls) {
         this.cluster = cluster;
+        this.tls = tls;
     }
 
     /** Starts a broker with its logs in a temporary directory deleted on {@link #close()}. */
@@ -37,7 +39,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param brokerOverrides broker settings applied on top of the defaults
      */
     public static EmbeddedKafka start(Path baseDirectory, Map<String, String> brokerOverrides) {
-        return start(baseDirectory, brokerOverrides, null);
+        return start(baseDirectory, brokerOverrides, null, null);
     }
 
     /**
@@ -49,6 +51,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param users user name to password; the first is the broker's own
      */
     public static EmbeddedKafka startWithScram(Map<String, String> users) {
+        return startScram(users, null);
+    }
+
+    /**
+     * Starts a broker whose client listener requires TLS and SASL/SCRAM-SHA-256 (SASL_SSL), with a
+     * self-signed certificate for {@code localhost} made in {@code certificateDirectory}. Clients
+     * trust it through {@link #clientSecurityProperties}.
+     *
+     * @param users user name to password; the first is the broker's own
+     */
+    public static EmbeddedKafka startWithScramOverTls(
+            Map<String, String> users, Path certificateDirectory) {
+        return startScram(users, SelfSignedTls.create(certificateDirectory));
+    }
+
+    private static EmbeddedKafka startScram(Map<String, String> users, SelfSignedTls tls) {
         if (users.isEmpty()) {
             throw new IllegalArgumentException("at least one SCRAM user (the broker's own)");
         }
@@ -66,11 +84,33 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + CLIENT_LISTENER.toLowerCase(java.util.Locale.ROOT)
                         + ".scram-sha-256.sasl.jaas.config",
                 scramJaas(broker.getKey(), broker.getValue()));
-        return start(null, props, users);
+        if (tls != null) {
+            props.putAll(tls.brokerProperties(CLIENT_LISTENER));
+        }
+        return start(null, props, users, tls);
+    }
+
+    /**
+     * The client settings that authenticate as {@code user} with SCRAM-SHA-256 on a broker started
+     * by {@link #startWithScram} or {@link #startWithScramOverTls}; over TLS they include the trust
+     * store that trusts the broker's certificate.
+     */
+    public Map<String, String> clientSecurityProperties(String user, String password) {
+        Map<String, String> p = new LinkedHashMap<>(scramClientProperties(user, password));
+        if (tls != null) {
+            p.put("security.protocol", "SASL_SSL");
+            p.putAll(tls.clientProperties());
+        }
+        return p;
+    }
+
+    /** The self-signed certificate's stores of a broker started over TLS, else {@code null}. */
+    public SelfSignedTls tls() {
+        return tls;
     }
 
     /** The client settings that authenticate as {@code user} with SCRAM-SHA-256. */
-    public static Map<String, String> scramClientProperties(String user, String password) {
+    private static Map<String, String> scramClientProperties(String user, String password) {
         return Map.of(
                 "security.protocol",
                 "SASL_PLAINTEXT",
@@ -124,7 +164,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(
             Path baseDirectory,
             Map<String, String> brokerOverrides,
-            Map<String, String> scramUsers) {
+            Map<String, String> scramUsers,
+            SelfSignedTls tls) {
         Objects.requireNonNull(brokerOverrides, "brokerOverrides");
         Map<String, String> props = new LinkedHashMap<>(defaultBrokerProperties());
         props.putAll(brokerOverrides);
@@ -145,8 +186,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (baseDirectory != null) {
                 nodes.setBaseDirectory(baseDirectory);
             }
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+            TestKitNodes built = nodes.build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(built);
             props.forEach(builder::setConfigProp);
+            if (tls != null) {
+                // The test kit lays out SASL_PLAINTEXT listeners only; the protocol map it
+                // defaults is replaced so that the client listener speaks TLS.
+                builder.setConfigProp(
+                        "listener.security.protocol.map",
+                        CLIENT_LISTENER
+                                + ":SASL_SSL,"
+                                + built.controllerListenerName().value()
+                                + ":"
+                                + built.controllerListenerProtocol().name);
+            }
             if (baseDirectory != null) {
                 builder.setDeleteOnClose(false);
             }
@@ -169,7 +222,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 throw e;
             }
-            return new EmbeddedKafka(cluster);
+            return new EmbeddedKafka(cluster, tls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(

@@ -3,6 +3,7 @@ package io.recstream.kafka.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +15,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker's outage and SASL/SCRAM modes. */
+/** The embedded broker's outage, SASL/SCRAM and SASL/SCRAM-over-TLS modes. */
 class EmbeddedKafkaITCase {
 
     @Test
@@ -48,6 +51,52 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
+    void tlsBrokerServesClientsThatTrustItsCertificateAndRefusesOthers(@TempDir Path certs)
+            throws Exception {
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.startWithScramOverTls(Map.of("broker", "broker-secret"), certs)) {
+            Map<String, Object> good = client(kafka, "broker", "broker-secret");
+            assertThat(good).containsEntry("security.protocol", "SASL_SSL");
+            try (Admin admin = Admin.create(good)) {
+                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+                assertThat(admin.listTopics().names().get()).contains("t");
+            }
+            Properties p = new Properties();
+            p.putAll(good);
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                assertThat(producer.send(new ProducerRecord<>("t", "over tls")).get().offset())
+                        .isZero();
+            }
+
+            // a client that trusts a different certificate: the handshake fails
+            SelfSignedTls stranger = SelfSignedTls.create(certs.resolve("stranger"));
+            Map<String, Object> untrusted = new HashMap<>(good);
+            untrusted.putAll(stranger.clientProperties());
+            try (Admin admin = Admin.create(untrusted)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(SslAuthenticationException.class);
+            }
+            // the right certificate, the wrong password
+            try (Admin admin = Admin.create(client(kafka, "broker", "wrong"))) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            // SASL without TLS on the TLS port: no access
+            Map<String, Object> plain = new HashMap<>(good);
+            plain.put("security.protocol", "SASL_PLAINTEXT");
+            plain.put("default.api.timeout.ms", "3000");
+            plain.put("request.timeout.ms", "2000");
+            try (Admin admin = Admin.create(plain)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .isInstanceOf(ExecutionException.class);
+            }
+        }
+    }
+
+    @Test
     void aStoppedBrokerComesBackOnTheSamePortWithItsTransactions() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -72,7 +121,7 @@ class EmbeddedKafkaITCase {
     }
 
     private static Map<String, Object> client(EmbeddedKafka kafka, String user, String password) {
-        Map<String, Object> c = new HashMap<>(EmbeddedKafka.scramClientProperties(user, password));
+        Map<String, Object> c = new HashMap<>(kafka.clientSecurityProperties(user, password));
         c.put("bootstrap.servers", kafka.bootstrapServers());
         c.put("default.api.timeout.ms", (int) Duration.ofSeconds(10).toMillis());
         c.put("request.timeout.ms", (int) Duration.ofSeconds(5).toMillis());
