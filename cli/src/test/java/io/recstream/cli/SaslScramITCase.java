@@ -50,6 +50,7 @@ class SaslScramITCase {
 
     static final String APP_PASSWORD = "app-pass-7Qx2";
     static final String WRONG_PASSWORD = "wrong-pass-9Zk4";
+    static final String PASSWORD_VARIABLE = "RECSTREAM_TEST_APP_PASSWORD";
 
     Path tmp;
     EmbeddedKafka kafka;
@@ -137,14 +138,19 @@ class SaslScramITCase {
                     .contains("interactions", "recommendations", "dead-letters");
         }
 
-        // generate: live traffic into interactions
+        // generate: live traffic into interactions, the password taken from the environment
+        assertThat(System.getenv(PASSWORD_VARIABLE))
+                .as("%s, set by the build for this test", PASSWORD_VARIABLE)
+                .isEqualTo(APP_PASSWORD);
+        Path fromEnvironment = propertiesFromEnvironment("env.properties", "app");
+        assertThat(Files.readString(fromEnvironment)).doesNotContain(APP_PASSWORD);
         Cli.Result generated =
                 Cli.run(
                         "generate",
                         "--bootstrap-servers",
                         bootstrap,
                         "--command-config",
-                        good.toString(),
+                        fromEnvironment.toString(),
                         "--rate",
                         "300",
                         "--duration",
@@ -213,6 +219,24 @@ class SaslScramITCase {
                     .as("command output")
                     .doesNotContain(secret);
         }
+    }
+
+    /**
+     * Client properties whose password is {@code ${env:RECSTREAM_TEST_APP_PASSWORD}}, resolved by
+     * the Kafka clients' {@code EnvVarConfigProvider}.
+     */
+    Path propertiesFromEnvironment(String name, String user) throws Exception {
+        Properties p = new Properties();
+        p.putAll(kafka.clientSecurityProperties(user, "${env:" + PASSWORD_VARIABLE + "}"));
+        p.put("config.providers", "env");
+        p.put(
+                "config.providers.env.class",
+                "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        Path file = tmp.resolve(name);
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, null);
+        }
+        return file;
     }
 
     Cli.Result topicsApply(Path commandConfig) {
