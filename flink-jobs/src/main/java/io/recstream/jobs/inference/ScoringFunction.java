@@ -94,7 +94,10 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                         "event time to emit time of recommendations");
         failureCount =
                 Metrics.counter(
-                        "recstream.inference.failures", "batches the model failed to score");
+                        "recstream.inference.failures",
+                        "requests the model failed to score (a failed batch, or non-finite scores)",
+                        "model_version",
+                        v);
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
     }
 

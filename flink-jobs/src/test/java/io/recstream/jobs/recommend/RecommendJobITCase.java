@@ -160,6 +160,64 @@ class RecommendJobITCase {
                 .isGreaterThan(VALID_EVENTS / 2);
     }
 
+    /**
+     * A bundle that passes the start-up probe but overflows at run time: one item's embedding is
+     * 1e25, so a user with that item in their history gets an infinite score for it. Those users
+     * are answered by the fallback, flagged, and no NaN or infinity is ever served.
+     */
+    @Test
+    void nonFiniteScoresAtRunTimeAreAnsweredByTheFallbackNeverServed() throws Exception {
+        ModelBundle trained = ModelBundle.load(model);
+        Path unstable = tmp.resolve("unstable-model");
+        java.nio.file.Files.createDirectories(unstable);
+        for (String file :
+                List.of(
+                        ModelBundle.VOCABULARY_FILE,
+                        ModelBundle.PROFILE_FILE,
+                        ModelBundle.CARD_FILE)) {
+            java.nio.file.Files.copy(model.resolve(file), unstable.resolve(file));
+        }
+        int n = trained.vocabulary().size();
+        int poisoned = 1; // the second most popular item; the probe's histories skip it
+        java.util.Random random = new java.util.Random(11);
+        float[][] embeddings = new float[n][8];
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < 8; d++) {
+                embeddings[i][d] = i == poisoned ? 1e25f : (float) random.nextGaussian() * 0.1f;
+            }
+        }
+        io.recstream.training.OnnxModelWriter.write(
+                io.recstream.training.OnnxModelWriter.build(
+                        embeddings,
+                        embeddings,
+                        io.recstream.model.ServingParameters.fromCard(trained.card()).k()
+                                + io.recstream.model.ServingParameters.fromCard(trained.card())
+                                        .maxHistory(),
+                        trained.version(),
+                        Map.of()),
+                unstable.resolve(ModelBundle.MODEL_FILE));
+
+        double failuresBefore =
+                meterTotal("recstream.inference.failures", "model_version", trained.version());
+        // a generous deadline: every fallback here is the model's doing
+        Map<Strategy, Integer> strategies =
+                runAndCheck("unstable", false, unstable, "--inference.deadline", "30s");
+        assertThat(strategies.getOrDefault(Strategy.DEADLINE_FALLBACK, 0))
+                .as("users with the overflowing item in their history fell back")
+                .isPositive();
+        assertThat(strategies.getOrDefault(Strategy.MODEL, 0))
+                .as("the other users are still model-scored")
+                .isPositive();
+        assertThat(
+                        meterTotal(
+                                        "recstream.inference.failures",
+                                        "model_version",
+                                        trained.version())
+                                - failuresBefore)
+                .as("each non-finite answer counted as a failed inference")
+                .isEqualTo(strategies.get(Strategy.DEADLINE_FALLBACK).doubleValue());
+    }
+
     @Test
     void aFloodOfBadInputIsDeadLetteredWithoutARestartAndLeavesTheValidOutputAsACleanRun()
             throws Exception {
@@ -245,7 +303,7 @@ class RecommendJobITCase {
                     new ProducerRecord<>(in, bad.get(b).value()));
         }
         double deadBefore = meterTotal("recstream.dead.letters", "kind", "interaction");
-        JobClient job = start(name, in, out, dlq, false, options);
+        JobClient job = start(name, model, in, out, dlq, false, options);
         List<ConsumerRecord<byte[], byte[]>> recs;
         List<ConsumerRecord<byte[], byte[]>> dead;
         Map<String, DeadLetterReason> expected = new HashMap<>();
@@ -296,6 +354,12 @@ class RecommendJobITCase {
 
     private Map<Strategy, Integer> runAndCheck(
             String name, boolean injectFailure, String... extraOptions) throws Exception {
+        return runAndCheck(name, injectFailure, model, extraOptions);
+    }
+
+    private Map<Strategy, Integer> runAndCheck(
+            String name, boolean injectFailure, Path model, String... extraOptions)
+            throws Exception {
         String in = "interactions-" + name;
         String out = "recommendations-" + name;
         String dlq = "dead-letters-" + name;
@@ -336,7 +400,7 @@ class RecommendJobITCase {
         Map<String, DeadLetterReason> expectedReasons = new HashMap<>();
         assertThat(firstBad).isEqualTo(VALID_EVENTS);
 
-        JobClient job = start(name, in, out, dlq, injectFailure, extraOptions);
+        JobClient job = start(name, model, in, out, dlq, injectFailure, extraOptions);
         List<ConsumerRecord<byte[], byte[]>> recs;
         List<ConsumerRecord<byte[], byte[]>> dead;
         try {
@@ -405,6 +469,9 @@ class RecommendJobITCase {
             assertThat(rec.getUserId()).isEqualTo(userOfEvent.get(key));
             assertThat(rec.getModelVersion()).isEqualTo(version);
             assertThat(rec.getItemIds()).hasSize(10).doesNotHaveDuplicates();
+            for (float score : rec.getScores()) {
+                assertThat(Float.isFinite(score)).as("score of %s is finite", key).isTrue();
+            }
             assertThat(rec.getItemIds())
                     .as("the item just interacted with is never recommended back")
                     .doesNotContain(itemOfEvent.get(key));
@@ -461,6 +528,7 @@ class RecommendJobITCase {
 
     private static JobClient start(
             String name,
+            Path model,
             String in,
             String out,
             String dlq,
