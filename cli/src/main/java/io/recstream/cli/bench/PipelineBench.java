@@ -660,11 +660,14 @@ final class PipelineBench implements AutoCloseable {
     }
 
     /**
-     * Sends feedback for a share of the verified recommendations, then runs the monitor job over
-     * the recommendations, that feedback and the interactions from the start; returns its sustained
-     * rate in recommendations + feedback records per second.
+     * Sends feedback for one in three of the verified recommendations, once: the monitor runs read
+     * it with the recommendations. Returns how many records a monitor run reads (recommendations +
+     * feedback).
      */
-    double monitorThroughput(String recommendationsTopic) throws Exception {
+    private long monitorInput() throws Exception {
+        if (monitorRecords > 0) {
+            return monitorRecords;
+        }
         long feedback = 0;
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(
@@ -693,11 +696,25 @@ final class PipelineBench implements AutoCloseable {
             }
             producer.flush();
         }
-        long recommendations = recommended.size();
+        monitorRecords = recommended.size() + feedback;
+        return monitorRecords;
+    }
+
+    private long monitorRecords;
+
+    /**
+     * Runs the monitor job over the recommendations, the feedback for one in three of them and the
+     * interactions, from the start of the topics, until it has read {@code share} of the
+     * recommendations + feedback (all of them for the measured run); returns its sustained rate in
+     * recommendations + feedback records per second. Each run has its own consumer group.
+     */
+    double monitorThroughput(String run, String recommendationsTopic, double share)
+            throws Exception {
+        long records = monitorInput();
         MonitorJobConfig config =
                 MonitorJobConfig.fromArgs(
                         jobArgs(
-                                "bench-monitor",
+                                run,
                                 recommendationsTopic,
                                 "--window",
                                 "5m",
@@ -716,7 +733,7 @@ final class PipelineBench implements AutoCloseable {
         double base = read.getAsDouble();
         JobID job = flink.submitMonitor(config);
         try {
-            return sustainedRate(read, base, recommendations + feedback, "monitor job");
+            return sustainedRate(read, base, Math.max(1, (long) (records * share)), run);
         } finally {
             flink.cancel(job);
         }

@@ -1,6 +1,5 @@
 package io.recstream.jobs.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.recstream.jobs.events.AlertState;
 import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.DriftAlert;
@@ -9,12 +8,26 @@ import java.util.function.LongSupplier;
 /** Parses and validates drift alerts (kafka-topics/schemas/drift-alert.schema.json). */
 public final class DriftAlertParser extends RecordParser<DriftAlert> {
 
+    private static final JsonFields.Schema SCHEMA =
+            JsonFields.Schema.of(
+                    "alert_id",
+                    "signal",
+                    "state",
+                    "value",
+                    "enter_threshold",
+                    "exit_threshold",
+                    "window_start",
+                    "window_end",
+                    "model_version",
+                    "consecutive_windows",
+                    "summary");
+
     public DriftAlertParser(ValidationRules rules, LongSupplier clock) {
-        super(rules, clock);
+        super(rules, clock, SCHEMA);
     }
 
     @Override
-    protected DriftAlert read(JsonNode root) throws Rejection {
+    protected DriftAlert read(JsonFields root) throws Rejection {
         long windowStart = integer(root, "window_start");
         long windowEnd = integer(root, "window_end");
         if (windowEnd <= windowStart) {
@@ -26,13 +39,7 @@ public final class DriftAlertParser extends RecordParser<DriftAlert> {
             throw new Rejection(
                     DeadLetterReason.INVALID_VALUE, "'consecutive_windows' must be >= 1");
         }
-        JsonNode summary = root.get("summary");
-        if (summary == null || summary.isNull()) {
-            throw new Rejection(DeadLetterReason.MISSING_FIELD, "'summary' is missing");
-        }
-        if (!summary.isTextual()) {
-            throw new Rejection(DeadLetterReason.WRONG_TYPE, "'summary' must be a string");
-        }
+        String summary = anyText(root, "summary");
         return new DriftAlert(
                 text(root, "alert_id"),
                 text(root, "signal"),
@@ -44,6 +51,6 @@ public final class DriftAlertParser extends RecordParser<DriftAlert> {
                 windowEnd,
                 text(root, "model_version"),
                 (int) consecutive,
-                summary.asText());
+                summary);
     }
 }

@@ -1,6 +1,5 @@
 package io.recstream.jobs.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import java.util.function.LongSupplier;
@@ -15,12 +14,15 @@ public final class InteractionParser extends RecordParser<Interaction> {
     public static final String VALUE = "value";
     public static final String TIMESTAMP = "timestamp";
 
+    private static final JsonFields.Schema SCHEMA =
+            JsonFields.Schema.of(EVENT_ID, USER_ID, ITEM_ID, TYPE, VALUE, TIMESTAMP);
+
     public InteractionParser(ValidationRules rules, LongSupplier clock) {
-        super(rules, clock);
+        super(rules, clock, SCHEMA);
     }
 
     @Override
-    protected Interaction read(JsonNode root) throws Rejection {
+    protected Interaction read(JsonFields root) throws Rejection {
         return new Interaction(
                 text(root, EVENT_ID),
                 text(root, USER_ID),

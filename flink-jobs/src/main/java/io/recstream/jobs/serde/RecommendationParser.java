@@ -1,6 +1,5 @@
 package io.recstream.jobs.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
 import java.util.function.LongSupplier;
@@ -11,19 +10,30 @@ import java.util.function.LongSupplier;
  */
 public final class RecommendationParser extends RecordParser<Recommendation> {
 
+    private static final JsonFields.Schema SCHEMA =
+            JsonFields.Schema.of(
+                            "request_key",
+                            "user_id",
+                            "items",
+                            "strategy",
+                            "model_version",
+                            "event_time",
+                            "emit_time")
+                    .with("items", JsonFields.Schema.of("item_id", "score"));
+
     public RecommendationParser(ValidationRules rules, LongSupplier clock) {
-        super(rules, clock);
+        super(rules, clock, SCHEMA);
     }
 
     @Override
-    protected Recommendation read(JsonNode root) throws Rejection {
+    protected Recommendation read(JsonFields root) throws Rejection {
         String requestKey = text(root, "request_key");
         String userId = text(root, "user_id");
-        JsonNode items = array(root, "items");
+        java.util.List<?> items = array(root, "items");
         String[] ids = new String[items.size()];
         float[] scores = new float[items.size()];
         for (int i = 0; i < ids.length; i++) {
-            JsonNode item = object(items.get(i), "items[" + i + "]");
+            JsonFields item = object(items.get(i), "items[" + i + "]");
             ids[i] = text(item, "item_id");
             scores[i] = (float) number(item, "score");
         }

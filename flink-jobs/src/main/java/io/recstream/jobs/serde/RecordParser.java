@@ -1,10 +1,9 @@
 package io.recstream.jobs.serde;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.RawRecord;
@@ -17,17 +16,22 @@ import java.util.function.LongSupplier;
  * {@link DeadLetter} with a {@link DeadLetterReason}, a detail naming the field, the source
  * coordinates and a bounded prefix of the bytes. Subclasses read their fields with the helpers
  * here, so every record type is checked by the same rules.
+ *
+ * <p>Records are read in one streaming pass that keeps only the fields of the subclass's {@link
+ * JsonFields.Schema}; the whole record must still be well-formed JSON.
  */
 public abstract class RecordParser<T> {
 
     private final ValidationRules rules;
     private final LongSupplier clock;
-    private final ObjectMapper mapper;
+    private final JsonFactory factory;
+    private final JsonFields.Schema schema;
 
-    protected RecordParser(ValidationRules rules, LongSupplier clock) {
+    protected RecordParser(ValidationRules rules, LongSupplier clock, JsonFields.Schema schema) {
         this.rules = rules;
         this.clock = clock;
-        JsonFactory factory =
+        this.schema = schema;
+        this.factory =
                 JsonFactory.builder()
                         .streamReadConstraints(
                                 StreamReadConstraints.builder()
@@ -37,11 +41,10 @@ public abstract class RecordParser<T> {
                                         .build())
                         .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                         .build();
-        this.mapper = new ObjectMapper(factory);
     }
 
     /** Reads the record's fields from a JSON object; throws {@link Rejection} when one is bad. */
-    protected abstract T read(JsonNode root) throws Rejection;
+    protected abstract T read(JsonFields root) throws Rejection;
 
     public final ParseResult<T> parse(RawRecord record) {
         byte[] value = record.getValue();
@@ -54,48 +57,41 @@ public abstract class RecordParser<T> {
                     DeadLetterReason.OVERSIZED,
                     "record is " + value.length + " bytes, limit " + rules.maxRecordBytes());
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(value);
+        Object root;
+        try (JsonParser parser = factory.createParser(value)) {
+            root = JsonFields.read(parser, schema);
         } catch (JsonProcessingException e) {
             return reject(
                     record, DeadLetterReason.MALFORMED_JSON, firstLine(e.getOriginalMessage()));
         } catch (IOException | RuntimeException e) {
             return reject(record, DeadLetterReason.MALFORMED_JSON, firstLine(e.getMessage()));
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof JsonFields fields)) {
             return reject(
                     record,
                     DeadLetterReason.NOT_AN_OBJECT,
-                    "expected a JSON object, got "
-                            + (root == null ? "nothing" : root.getNodeType()));
+                    "expected a JSON object, got " + JsonFields.typeName(root));
         }
         try {
-            return new ParseResult<>(read(root), null);
+            return new ParseResult<>(read(fields), null);
         } catch (Rejection r) {
             return reject(record, r.reason, r.getMessage());
         }
     }
 
     /** A required, non-blank string no longer than the field limit. */
-    protected String text(JsonNode root, String field) throws Rejection {
-        JsonNode n = required(root, field);
-        return checkedText(n, field);
+    protected String text(JsonFields root, String field) throws Rejection {
+        return checkedText(required(root, field), field);
     }
 
     /** An optional string: null when absent or null, else checked like {@link #text}. */
-    protected String optionalText(JsonNode root, String field) throws Rejection {
-        JsonNode n = root.get(field);
-        return n == null || n.isNull() ? null : checkedText(n, field);
+    protected String optionalText(JsonFields root, String field) throws Rejection {
+        Object n = root.get(field);
+        return n == null || n == JsonFields.NULL ? null : checkedText(n, field);
     }
 
-    private String checkedText(JsonNode n, String field) throws Rejection {
-        if (!n.isTextual()) {
-            throw new Rejection(
-                    DeadLetterReason.WRONG_TYPE,
-                    "'" + field + "' must be a string, got " + n.getNodeType());
-        }
-        String s = n.asText();
+    private String checkedText(Object n, String field) throws Rejection {
+        String s = string(n, field);
         if (s.isBlank()) {
             throw new Rejection(DeadLetterReason.INVALID_VALUE, "'" + field + "' is empty");
         }
@@ -113,15 +109,9 @@ public abstract class RecordParser<T> {
     }
 
     /** A required enum constant, spelled exactly as declared. */
-    protected <E extends Enum<E>> E enumValue(JsonNode root, String field, Class<E> type)
+    protected <E extends Enum<E>> E enumValue(JsonFields root, String field, Class<E> type)
             throws Rejection {
-        JsonNode n = required(root, field);
-        if (!n.isTextual()) {
-            throw new Rejection(
-                    DeadLetterReason.WRONG_TYPE,
-                    "'" + field + "' must be a string, got " + n.getNodeType());
-        }
-        String s = n.asText();
+        String s = string(required(root, field), field);
         for (E e : type.getEnumConstants()) {
             if (e.name().equals(s)) {
                 return e;
@@ -139,23 +129,18 @@ public abstract class RecordParser<T> {
     }
 
     /** An optional finite number: null when absent or null. */
-    protected Double optionalNumber(JsonNode root, String field) throws Rejection {
-        JsonNode n = root.get(field);
-        return n == null || n.isNull() ? null : checkedNumber(n, field);
+    protected Double optionalNumber(JsonFields root, String field) throws Rejection {
+        Object n = root.get(field);
+        return n == null || n == JsonFields.NULL ? null : checkedNumber(n, field);
     }
 
     /** A required finite number. */
-    protected double number(JsonNode root, String field) throws Rejection {
+    protected double number(JsonFields root, String field) throws Rejection {
         return checkedNumber(required(root, field), field);
     }
 
-    private static double checkedNumber(JsonNode n, String field) throws Rejection {
-        if (!n.isNumber()) {
-            throw new Rejection(
-                    DeadLetterReason.WRONG_TYPE,
-                    "'" + field + "' must be a number, got " + n.getNodeType());
-        }
-        double d = n.asDouble();
+    private static double checkedNumber(Object n, String field) throws Rejection {
+        double d = typed(n, Number.class, "'" + field + "' must be a number").doubleValue();
         if (!Double.isFinite(d)) {
             throw new Rejection(DeadLetterReason.INVALID_VALUE, "'" + field + "' is not finite");
         }
@@ -163,26 +148,26 @@ public abstract class RecordParser<T> {
     }
 
     /** A required integer that fits a long. */
-    protected long integer(JsonNode root, String field) throws Rejection {
-        JsonNode n = required(root, field);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+    protected long integer(JsonFields root, String field) throws Rejection {
+        Object n = required(root, field);
+        if (!(n instanceof Long l)) {
             throw new Rejection(
                     DeadLetterReason.WRONG_TYPE,
                     "'"
                             + field
                             + "' must be an integer, got "
-                            + (n.isNumber()
+                            + (n instanceof Number
                                     ? "a non-integral or too large number"
-                                    : n.getNodeType()));
+                                    : JsonFields.typeName(n)));
         }
-        return n.asLong();
+        return l;
     }
 
     /**
      * A required event time in epoch ms: not negative, not before the configured minimum, not
      * further ahead of the clock than the configured skew.
      */
-    protected long eventTime(JsonNode root, String field) throws Rejection {
+    protected long eventTime(JsonFields root, String field) throws Rejection {
         long ts = integer(root, field);
         if (ts < 0 || ts < rules.minEventTime()) {
             throw new Rejection(
@@ -209,30 +194,38 @@ public abstract class RecordParser<T> {
         return ts;
     }
 
-    /** A required JSON array. */
-    protected JsonNode array(JsonNode root, String field) throws Rejection {
-        JsonNode n = required(root, field);
-        if (!n.isArray()) {
-            throw new Rejection(
-                    DeadLetterReason.WRONG_TYPE,
-                    "'" + field + "' must be an array, got " + n.getNodeType());
-        }
-        return n;
+    /** A required JSON array whose elements the schema describes. */
+    protected java.util.List<?> array(JsonFields root, String field) throws Rejection {
+        return typed(
+                required(root, field), java.util.List.class, "'" + field + "' must be an array");
     }
 
-    /** A required JSON object (e.g. an array element). */
-    protected JsonNode object(JsonNode n, String what) throws Rejection {
-        if (!n.isObject()) {
-            throw new Rejection(
-                    DeadLetterReason.WRONG_TYPE,
-                    what + " must be an object, got " + n.getNodeType());
-        }
-        return n;
+    /** A required JSON object (e.g. an array element) that the schema describes. */
+    protected JsonFields object(Object n, String what) throws Rejection {
+        return typed(n, JsonFields.class, what + " must be an object");
     }
 
-    private static JsonNode required(JsonNode root, String field) throws Rejection {
-        JsonNode n = root.get(field);
-        if (n == null || n.isNull()) {
+    /** A required string, without the length and blank checks of {@link #text}. */
+    protected String anyText(JsonFields root, String field) throws Rejection {
+        return string(required(root, field), field);
+    }
+
+    private static String string(Object n, String field) throws Rejection {
+        return typed(n, String.class, "'" + field + "' must be a string");
+    }
+
+    /** {@code n} as a {@code type}, or a WRONG_TYPE rejection: "{@code must}, got TYPE". */
+    private static <V> V typed(Object n, Class<V> type, String must) throws Rejection {
+        if (!type.isInstance(n)) {
+            throw new Rejection(
+                    DeadLetterReason.WRONG_TYPE, must + ", got " + JsonFields.typeName(n));
+        }
+        return type.cast(n);
+    }
+
+    private static Object required(JsonFields root, String field) throws Rejection {
+        Object n = root.get(field);
+        if (n == null || n == JsonFields.NULL) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "'" + field + "' is missing");
         }
         return n;

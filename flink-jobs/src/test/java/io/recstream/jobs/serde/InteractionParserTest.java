@@ -40,6 +40,64 @@ class InteractionParserTest {
         assertThat(i.getTimestamp()).isEqualTo(NOW - 1000);
     }
 
+    private DeadLetter rejected(String json) {
+        ParseResult<Interaction> r = parser.parse(raw(json.getBytes(StandardCharsets.UTF_8), 0));
+        assertThat(r.isValid()).as(json).isFalse();
+        return r.deadLetter();
+    }
+
+    /**
+     * Fields the parser does not read are read through, not trusted: the whole record must be
+     * well-formed JSON, as when the record was parsed into a tree.
+     */
+    @Test
+    void fieldsNotReadMustStillBeWellFormedAndTheLastOfARepeatedFieldCounts() {
+        String head =
+                "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":\"i1\",\"type\":\"CLICK\",\"timestamp\":"
+                        + (NOW - 1000);
+        ParseResult<Interaction> nested =
+                parser.parse(
+                        raw(
+                                (head + ",\"extra\":{\"a\":[1,{\"b\":null}],\"c\":\"d\"}}")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                0));
+        assertThat(nested.isValid()).isTrue();
+        assertThat(rejected(head + ",\"extra\":{\"a\":[1,}}").getReason())
+                .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+        assertThat(rejected(head + ",\"extra\":[1,2").getReason())
+                .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+        // invalid UTF-8 inside a string nobody reads
+        byte[] prefix = (head + ",\"extra\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + 4);
+        bytes[prefix.length] = (byte) 0xC3;
+        bytes[prefix.length + 1] = (byte) 0x28;
+        bytes[prefix.length + 2] = '"';
+        bytes[prefix.length + 3] = '}';
+        assertThat(parser.parse(raw(bytes, 0)).deadLetter().getReason())
+                .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+
+        ParseResult<Interaction> repeated =
+                parser.parse(
+                        raw((head + ",\"item_id\":\"i2\"}").getBytes(StandardCharsets.UTF_8), 0));
+        assertThat(repeated.value().getItemId()).isEqualTo("i2");
+
+        DeadLetter array = rejected("[" + head + "}]");
+        assertThat(array.getReason()).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
+        assertThat(array.getDetail()).isEqualTo("expected a JSON object, got ARRAY");
+        assertThat(rejected("  ").getDetail()).isEqualTo("expected a JSON object, got MISSING");
+        assertThat(rejected("\"text\"").getDetail())
+                .isEqualTo("expected a JSON object, got STRING");
+        assertThat(rejected(head + ",\"user_id\":{\"x\":1}}").getDetail())
+                .isEqualTo("'user_id' must be a string, got OBJECT");
+        assertThat(rejected(head.replace("\"CLICK\"", "[\"CLICK\"]") + "}").getDetail())
+                .isEqualTo("'type' must be a string, got ARRAY");
+        assertThat(
+                        rejected(head.replace("" + (NOW - 1000), "92233720368547758070") + "}")
+                                .getDetail())
+                .isEqualTo(
+                        "'timestamp' must be an integer, got a non-integral or too large number");
+    }
+
     @Test
     void valueIsOptional() {
         ParseResult<Interaction> r =

@@ -3,6 +3,7 @@ package io.recstream.jobs.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.jobs.events.DeadLetter;
+import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
@@ -201,6 +202,26 @@ class ValidatorFuzzTest {
                 new ConsumerRecord<>("fuzzed", 3, 42L, null, value), collector(out));
         assertThat(out).as("one output per record").hasSize(1);
         Either<DeadLetter, T> result = out.get(0);
+        // The parser reads in one streaming pass; Jackson's tree model, under the same limits,
+        // is the oracle for what is well-formed JSON and what is an object.
+        String shape = treeShape(value);
+        DeadLetterReason reason = result.isLeft() ? result.left().getReason() : null;
+        if (value.length == 0) {
+            assertThat(reason).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
+        } else if (shape.equals("malformed")) {
+            assertThat(reason)
+                    .as("malformed by the tree model: %s", result)
+                    .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+        } else if (!shape.equals("OBJECT")) {
+            assertThat(reason)
+                    .as("a %s by the tree model", shape)
+                    .isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
+            assertThat(result.left().getDetail()).endsWith("got " + shape);
+        } else {
+            assertThat(reason)
+                    .as("an object by the tree model: %s", result)
+                    .isNotIn(DeadLetterReason.MALFORMED_JSON, DeadLetterReason.NOT_AN_OBJECT);
+        }
         if (result.isLeft()) {
             DeadLetter d = result.left();
             Statistics.label("reason").collect(d.getReason());
@@ -227,6 +248,27 @@ class ValidatorFuzzTest {
                 .isTrue();
         assertThat(again.get(0).right()).usingRecursiveComparison().isEqualTo(accepted);
         return accepted;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
+            new com.fasterxml.jackson.databind.ObjectMapper(
+                    com.fasterxml.jackson.core.JsonFactory.builder()
+                            .streamReadConstraints(
+                                    com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                            .maxNestingDepth(32)
+                                            .maxNumberLength(64)
+                                            .maxStringLength(RULES.maxRecordBytes())
+                                            .build())
+                            .build());
+
+    /** The JSON type of the record's root by Jackson's tree model, or "malformed". */
+    private static String treeShape(byte[] value) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = TREE.readTree(value);
+            return n == null ? "MISSING" : n.getNodeType().name();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "malformed";
+        }
     }
 
     private static <X> Collector<X> collector(List<X> into) {
