@@ -216,7 +216,7 @@ class CommandLineITCase {
                                                         "--horizon",
                                                         "5s",
                                                         "--drift-at",
-                                                        "10s",
+                                                        "5s",
                                                         "--drift-kind",
                                                         "new-items",
                                                         "--work-dir",
