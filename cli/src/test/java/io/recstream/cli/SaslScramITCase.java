@@ -7,6 +7,7 @@ import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.metrics.Metrics;
 import io.recstream.jobs.serde.JsonCodec;
+import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.kafka.embedded.EmbeddedKafka;
 import io.recstream.training.SyntheticWorld;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -194,7 +194,13 @@ class SaslScramITCase {
                 assertThat(dead).isLessThan(sent / 20);
                 Recommendation first =
                         JsonCodec.readRecommendation(
-                                readCommitted("recommendations", 1).get(0).value());
+                                KafkaTestUtils.readCommittedUntil(
+                                                clientProperties(),
+                                                "recommendations",
+                                                r -> !r.isEmpty(),
+                                                Duration.ofMinutes(2))
+                                        .get(0)
+                                        .value());
                 assertThat(first.getModelVersion()).isEqualTo("s1");
             } finally {
                 flink.cancel(job);
@@ -276,29 +282,5 @@ class SaslScramITCase {
             }
             return count;
         }
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, long expected) {
-        Map<String, Object> p = clientProperties();
-        p.put("isolation.level", "read_committed");
-        p.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.assign(
-                    c.partitionsFor(topic).stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList());
-            c.seekToBeginning(c.assignment());
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            long settleUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-                    settleUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return out;
     }
 }

@@ -477,26 +477,20 @@ public final class BenchCommand implements Callable<Integer> {
                 last.lag(),
                 "events",
                 "after the producer stopped and the job caught up (waits at most 30 s)");
-        f.put(
-                "soak_heap_mb_first_third",
-                mean(first, PipelineBench.SoakSample::liveHeapMb),
-                "MiB",
-                "live heap (after a full GC), mean over the first third of the samples");
-        f.put(
-                "soak_heap_mb_last_third",
-                mean(end, PipelineBench.SoakSample::liveHeapMb),
-                "MiB",
-                "live heap (after a full GC), mean over the last third of the samples");
-        f.put(
-                "soak_rss_mb_first_third",
-                mean(first, PipelineBench.SoakSample::rssMb),
-                "MiB",
-                "resident memory of this JVM, mean over the first third of the samples");
-        f.put(
-                "soak_rss_mb_last_third",
-                mean(end, PipelineBench.SoakSample::rssMb),
-                "MiB",
-                "resident memory of this JVM, mean over the last third of the samples");
+        putThirds(
+                f,
+                "soak_heap_mb",
+                PipelineBench.SoakSample::liveHeapMb,
+                "live heap (after a full GC)",
+                first,
+                end);
+        putThirds(
+                f,
+                "soak_rss_mb",
+                PipelineBench.SoakSample::rssMb,
+                "resident memory of this JVM",
+                first,
+                end);
         List<Long> durations = new java.util.ArrayList<>(soak.checkpointMs().values());
         int half = durations.size() / 2;
         f.put(
@@ -530,6 +524,26 @@ public final class BenchCommand implements Callable<Integer> {
                 failedAtStart,
                 "checkpoints",
                 "failed before the first sample: triggered while the job's tasks were starting");
+    }
+
+    /** {@code name}_first_third and {@code name}_last_third: the mean of one sampled value. */
+    private static void putThirds(
+            Figures f,
+            String name,
+            java.util.function.ToDoubleFunction<PipelineBench.SoakSample> value,
+            String what,
+            List<PipelineBench.SoakSample> first,
+            List<PipelineBench.SoakSample> last) {
+        f.put(
+                name + "_first_third",
+                mean(first, value),
+                "MiB",
+                what + ", mean over the first third of the samples");
+        f.put(
+                name + "_last_third",
+                mean(last, value),
+                "MiB",
+                what + ", mean over the last third of the samples");
     }
 
     private static double mean(

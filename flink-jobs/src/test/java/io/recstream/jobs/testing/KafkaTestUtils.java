@@ -3,6 +3,7 @@ package io.recstream.jobs.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,8 +101,20 @@ public final class KafkaTestUtils {
             String topic,
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
             Duration timeout) {
+        return readCommittedUntil(Map.of("bootstrap.servers", bootstrap), topic, done, timeout);
+    }
+
+    /**
+     * {@link #readCommittedUntil(String, String, java.util.function.Predicate, Duration)} with the
+     * given client settings (a secured cluster's, for example).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
+            Map<String, ?> clientProperties,
+            String topic,
+            java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        p.putAll(clientProperties);
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
