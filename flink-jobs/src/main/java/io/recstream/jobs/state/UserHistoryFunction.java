@@ -179,6 +179,18 @@ public final class UserHistoryFunction
                 m++;
             }
         }
+        // Early in a run the live list can hold fewer than k unseen items: the training-time
+        // popular items fill the rest, with no live count (score 0), after the live ones.
+        for (int i = 0;
+                popular != initialPopular && i < initialPopular.getItems().length && m < k;
+                i++) {
+            int item = initialPopular.getItems()[i];
+            if (!h.contains(item) && !contains(fallback, m, item)) {
+                fallback[m] = item;
+                fallbackScores[m] = 0f;
+                m++;
+            }
+        }
         if (m < k) {
             fallback = java.util.Arrays.copyOf(fallback, m);
             fallbackScores = java.util.Arrays.copyOf(fallbackScores, m);
@@ -193,6 +205,15 @@ public final class UserHistoryFunction
                         cold,
                         fallback,
                         fallbackScores));
+    }
+
+    private static boolean contains(int[] items, int n, int item) {
+        for (int i = 0; i < n; i++) {
+            if (items[i] == item) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
