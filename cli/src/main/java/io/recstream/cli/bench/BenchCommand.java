@@ -78,6 +78,17 @@ public final class BenchCommand implements Callable<Integer> {
                             + " --flink-conf), e.g. state.backend.rocksdb.timer-service.factory=HEAP")
     String flinkConf;
 
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description =
+                    "profile the measured runs (e2e, batch1, latency, monitor) with async-profiler:"
+                            + " CPU samples of every thread, one <section>.collapsed file each in"
+                            + " DIR, and a summary by thread")
+    Path profileDir;
+
+    private SectionProfiler profiler;
+
     static final List<String> SECTIONS =
             List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state", "soak");
 
@@ -148,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         System.setProperty("recstream.bench.cache", work.resolve("onnx").toString());
         PrintStream log = System.err;
+        profiler = SectionProfiler.into(profileDir, log);
         long started = System.nanoTime();
         Figures f = new Figures();
         f.context("mode", quick ? "quick" : "full");
@@ -316,7 +328,12 @@ public final class BenchCommand implements Callable<Integer> {
         p.recommendThroughput("bench-warm-up", batchSize, warmUp, false);
         log.printf("recommend job, exactly once, batch size %d...%n", batchSize);
         PipelineBench.Throughput e2e =
-                p.recommendThroughput("bench-b" + batchSize, batchSize, e2eEvents, true);
+                SectionProfiler.run(
+                        profiler,
+                        "e2e",
+                        () ->
+                                p.recommendThroughput(
+                                        "bench-b" + batchSize, batchSize, e2eEvents, true));
         f.put(
                 "e2e_events_per_s",
                 e2e.eventsPerSecond(),
@@ -346,7 +363,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (want("batch1")) {
             long b1Events = Math.max(1_000, e2eEvents / 4);
             log.println("recommend job, batch size 1...");
-            PipelineBench.Throughput one = p.recommendThroughput("bench-b1", 1, b1Events, false);
+            PipelineBench.Throughput one =
+                    SectionProfiler.run(
+                            profiler,
+                            "batch1",
+                            () -> p.recommendThroughput("bench-b1", 1, b1Events, false));
             f.put(
                     "e2e_batch1_events_per_s",
                     one.eventsPerSecond(),
@@ -372,7 +393,11 @@ public final class BenchCommand implements Callable<Integer> {
                             duration.toSeconds(),
                             PipelineBench.LATENCY_LINGER_MS);
             log.printf("latency at %.0f events/s, at-least-once...%n", rate);
-            PipelineBench.LatencyRun alo = p.latency("bench-alo", false, rate, duration);
+            PipelineBench.LatencyRun alo =
+                    SectionProfiler.run(
+                            profiler,
+                            "latency-alo",
+                            () -> p.latency("bench-alo", false, rate, duration));
             f.put(
                     "latency_ms_p50_alo",
                     alo.processing().p50(),
@@ -392,7 +417,11 @@ public final class BenchCommand implements Callable<Integer> {
                     "ms",
                     latencyCond + ", at-least-once, event time to emit");
             log.printf("latency at %.0f events/s, exactly once...%n", rate);
-            PipelineBench.LatencyRun eo = p.latency("bench-eo", true, rate, duration);
+            PipelineBench.LatencyRun eo =
+                    SectionProfiler.run(
+                            profiler,
+                            "latency-eo",
+                            () -> p.latency("bench-eo", true, rate, duration));
             f.put(
                     "latency_ms_p99_eo",
                     eo.visible().p99(),
@@ -421,7 +450,11 @@ public final class BenchCommand implements Callable<Integer> {
             log.println("monitor job, warm-up over a third of its input (not measured)...");
             p.monitorThroughput("bench-monitor-warm-up", recommendations, 1.0 / 3);
             log.println("monitor job...");
-            double monitor = p.monitorThroughput("bench-monitor", recommendations, 1.0);
+            double monitor =
+                    SectionProfiler.run(
+                            profiler,
+                            "monitor",
+                            () -> p.monitorThroughput("bench-monitor", recommendations, 1.0));
             f.put(
                     "monitor_records_per_s",
                     monitor,
