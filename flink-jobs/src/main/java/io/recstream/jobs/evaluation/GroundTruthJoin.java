@@ -14,7 +14,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -29,6 +29,11 @@ import org.apache.flink.util.OutputTag;
  * Feedback arriving more than the allowed lateness behind the watermark can no longer be joined
  * reliably: it goes to {@link #LATE_FEEDBACK} and is counted, never silently dropped. Buffered
  * feedback is removed once no open or future recommendation can match it.
+ *
+ * <p>State per user, in RocksDB: the open recommendations by request key, each as the little its
+ * outcome needs ({@link PendingRecommendation}), and the feedback as a set of (time, item, request
+ * key): what matching needs, written without reading first (two identical feedback records match
+ * the same recommendations as one).
  */
 public final class GroundTruthJoin
         extends KeyedCoProcessFunction<String, Recommendation, Feedback, Outcome> {
@@ -38,8 +43,11 @@ public final class GroundTruthJoin
     private final long horizonMillis;
     private final long latenessMillis;
 
-    private transient MapState<String, Recommendation> pending;
-    private transient MapState<Long, List<Feedback>> feedback;
+    private transient MapState<String, PendingRecommendation> pending;
+
+    /** (time, item id, request key or null) → present. */
+    private transient MapState<Tuple3<Long, String, String>, Boolean> feedback;
+
     private transient Counter lateCounter;
     private transient Counter outcomeCounter;
 
@@ -54,16 +62,16 @@ public final class GroundTruthJoin
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "pending-recommendations",
+                                        "pending-requests",
                                         Types.STRING,
-                                        TypeInformation.of(Recommendation.class)));
+                                        TypeInformation.of(PendingRecommendation.class)));
         feedback =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "buffered-feedback",
-                                        Types.LONG,
-                                        new ListTypeInfo<>(Feedback.class)));
+                                        "feedback-seen",
+                                        Types.TUPLE(Types.LONG, Types.STRING, Types.STRING),
+                                        Types.BOOLEAN));
         lateCounter =
                 Metrics.counter(
                         "recstream.monitor.late.feedback",
@@ -81,7 +89,7 @@ public final class GroundTruthJoin
     @Override
     public void processElement1(Recommendation rec, Context ctx, Collector<Outcome> out)
             throws Exception {
-        pending.put(rec.getRequestKey(), rec);
+        pending.put(rec.getRequestKey(), PendingRecommendation.of(rec));
         ctx.timerService().registerEventTimeTimer(closeTime(rec.getEventTime()));
     }
 
@@ -93,12 +101,7 @@ public final class GroundTruthJoin
             ctx.output(LATE_FEEDBACK, f);
             return;
         }
-        List<Feedback> at = feedback.get(f.getTimestamp());
-        if (at == null) {
-            at = new ArrayList<>(1);
-        }
-        at.add(f);
-        feedback.put(f.getTimestamp(), at);
+        feedback.put(Tuple3.of(f.getTimestamp(), f.getItemId(), f.getRequestKey()), Boolean.TRUE);
         // After this, no recommendation it could match is still open.
         ctx.timerService().registerEventTimeTimer(closeTime(f.getTimestamp()) + 1);
     }
@@ -107,10 +110,10 @@ public final class GroundTruthJoin
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Outcome> out)
             throws Exception {
         List<String> closed = new ArrayList<>();
-        for (Map.Entry<String, Recommendation> e : pending.entries()) {
-            Recommendation rec = e.getValue();
+        for (Map.Entry<String, PendingRecommendation> e : pending.entries()) {
+            PendingRecommendation rec = e.getValue();
             if (closeTime(rec.getEventTime()) <= timestamp) {
-                out.collect(outcome(rec, timestamp));
+                out.collect(outcome(e.getKey(), ctx.getCurrentKey(), rec, timestamp));
                 outcomeCounter.increment();
                 closed.add(e.getKey());
             }
@@ -119,36 +122,37 @@ public final class GroundTruthJoin
             pending.remove(key);
         }
         long oldestUseful = timestamp - horizonMillis - latenessMillis;
-        for (Iterator<Map.Entry<Long, List<Feedback>>> it = feedback.iterator(); it.hasNext(); ) {
-            if (it.next().getKey() < oldestUseful) {
+        for (Iterator<Tuple3<Long, String, String>> it = feedback.keys().iterator();
+                it.hasNext(); ) {
+            if (it.next().f0 < oldestUseful) {
                 it.remove();
             }
         }
     }
 
-    private Outcome outcome(Recommendation rec, long closeTime) throws Exception {
+    private Outcome outcome(
+            String requestKey, String userId, PendingRecommendation rec, long closeTime)
+            throws Exception {
         int best = -1;
         String[] items = rec.getItemIds();
-        for (Map.Entry<Long, List<Feedback>> e : feedback.entries()) {
-            long t = e.getKey();
+        for (Tuple3<Long, String, String> f : feedback.keys()) {
+            long t = f.f0;
             if (t < rec.getEventTime() || t > rec.getEventTime() + horizonMillis) {
                 continue;
             }
-            for (Feedback f : e.getValue()) {
-                if (f.getRequestKey() != null && !f.getRequestKey().equals(rec.getRequestKey())) {
-                    continue;
-                }
-                for (int r = 0; r < items.length && (best < 0 || r < best); r++) {
-                    if (items[r].equals(f.getItemId())) {
-                        best = r;
-                        break;
-                    }
+            if (f.f2 != null && !f.f2.equals(requestKey)) {
+                continue;
+            }
+            for (int r = 0; r < items.length && (best < 0 || r < best); r++) {
+                if (items[r].equals(f.f1)) {
+                    best = r;
+                    break;
                 }
             }
         }
         return new Outcome(
-                rec.getRequestKey(),
-                rec.getUserId(),
+                requestKey,
+                userId,
                 rec.getModelVersion(),
                 rec.getStrategy(),
                 rec.getEventTime(),
