@@ -57,6 +57,7 @@ public final class MicroBatcher {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong scored = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
+    private final AtomicLong undelivered = new AtomicLong();
     private final DistributionSummary batchSizes =
             Metrics.summary("recstream.inference.batch.size", "requests per ONNX Runtime run");
     private final Timer inferenceTime =
@@ -111,10 +112,12 @@ public final class MicroBatcher {
         }
         scorer.close();
         LOG.info(
-                "Scorer stopped: {} requests in {} batches, {} skipped after their deadline",
+                "Scorer stopped: {} requests in {} batches, {} skipped after their deadline, {}"
+                        + " results not taken by a closed subtask",
                 scored.get(),
                 batches.get(),
-                expired.get());
+                expired.get(),
+                undelivered.get());
     }
 
     public String modelVersion() {
@@ -178,25 +181,43 @@ public final class MicroBatcher {
         if (live.isEmpty()) {
             return;
         }
+        OnnxScorer.Scores scores;
         try {
             for (int r = 0; r < live.size(); r++) {
                 Pending p = live.get(r);
                 buffers.setRow(r, p.items(), p.weights(), p.items().length);
             }
             long t0 = System.nanoTime();
-            OnnxScorer.Scores scores = scorer.score(buffers, live.size());
+            scores = scorer.score(buffers, live.size());
             inferenceTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            batchSizes.record(live.size());
-            batches.incrementAndGet();
-            scored.addAndGet(live.size());
-            for (int r = 0; r < live.size(); r++) {
-                live.get(r).callback().scored(scores, r);
-            }
         } catch (RuntimeException e) {
             LOG.warn("Scoring a batch of {} failed; answering with the fallback", live.size(), e);
             for (Pending p : live) {
-                p.callback().failed(e);
+                deliver(() -> p.callback().failed(e));
             }
+            return;
+        }
+        batchSizes.record(live.size());
+        batches.incrementAndGet();
+        scored.addAndGet(live.size());
+        for (int r = 0; r < live.size(); r++) {
+            Pending p = live.get(r);
+            int row = r;
+            deliver(() -> p.callback().scored(scores, row));
+        }
+    }
+
+    /**
+     * Hands one result to its subtask. A subtask that has closed since it asked (cancelled, failing
+     * over) rejects it; that concerns only that subtask, so the worker, which other subtasks and
+     * jobs in this JVM share, carries on with the next result.
+     */
+    private void deliver(Runnable handOver) {
+        try {
+            handOver.run();
+        } catch (RuntimeException e) {
+            undelivered.incrementAndGet();
+            LOG.debug("A result was not taken: its subtask has closed", e);
         }
     }
 }
