@@ -87,6 +87,13 @@ public final class BenchCommand implements Callable<Integer> {
                             + " DIR, and a summary by thread")
     Path profileDir;
 
+    @Option(
+            names = "--profile-wall",
+            description =
+                    "with --profile: sample every thread every 2 ms of wall-clock time, running or"
+                            + " waiting (where a task blocks), instead of CPU time")
+    boolean profileWall;
+
     private SectionProfiler profiler;
 
     static final List<String> SECTIONS =
@@ -159,7 +166,10 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         System.setProperty("recstream.bench.cache", work.resolve("onnx").toString());
         PrintStream log = System.err;
-        profiler = SectionProfiler.into(profileDir, log);
+        if (profileWall && profileDir == null) {
+            throw new IllegalArgumentException("--profile-wall needs --profile DIR");
+        }
+        profiler = SectionProfiler.into(profileDir, profileWall, log);
         long started = System.nanoTime();
         Figures f = new Figures();
         f.context("mode", quick ? "quick" : "full");

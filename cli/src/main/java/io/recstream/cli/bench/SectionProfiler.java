@@ -43,8 +43,17 @@ final class SectionProfiler {
         this.event = event;
     }
 
-    /** A profiler writing into {@code dir}, or none when {@code dir} is null. */
+    /** A CPU profiler writing into {@code dir}, or none when {@code dir} is null. */
     static SectionProfiler into(Path dir, PrintStream log) throws IOException {
+        return into(dir, false, log);
+    }
+
+    /**
+     * A profiler writing into {@code dir}, or none when {@code dir} is null: CPU samples, or with
+     * {@code wall} samples of every thread whether it runs or waits (where a task thread blocks: on
+     * a checkpoint, a lock, its input), every 2 ms of wall-clock time.
+     */
+    static SectionProfiler into(Path dir, boolean wall, PrintStream log) throws IOException {
         if (dir == null) {
             return null;
         }
@@ -63,7 +72,7 @@ final class SectionProfiler {
             Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
         }
         AsyncProfiler profiler = AsyncProfiler.getInstance(lib.toString());
-        return new SectionProfiler(dir, log, profiler, cpuEvent(profiler, log));
+        return new SectionProfiler(dir, log, profiler, wall ? "wall" : cpuEvent(profiler, log));
     }
 
     /**
@@ -108,10 +117,11 @@ final class SectionProfiler {
         long total = byThread.values().stream().mapToLong(Long::longValue).sum();
         log.printf(
                 Locale.ROOT,
-                "profile of %s (%s): %.1f s of CPU in %s; by thread:%n",
+                "profile of %s (%s): %.1f s of %s in %s; by thread:%n",
                 section,
                 event,
                 total * 2 / 1000.0,
+                event.equals("wall") ? "thread time" : "CPU",
                 collapsed);
         byThread.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
