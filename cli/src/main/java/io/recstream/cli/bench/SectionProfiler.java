@@ -62,7 +62,8 @@ final class SectionProfiler {
         if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
             throw new IllegalArgumentException("--profile: async-profiler runs on Linux only");
         }
-        Path lib = dir.resolve("libasyncProfiler.so");
+        Path lib = Files.createTempFile("recstream-async-profiler", ".so");
+        lib.toFile().deleteOnExit();
         try (InputStream in =
                 AsyncProfiler.class.getResourceAsStream("/" + arch + "/libasyncProfiler.so")) {
             if (in == null) {
