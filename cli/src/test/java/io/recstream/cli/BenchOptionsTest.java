@@ -2,7 +2,10 @@ package io.recstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code recstream bench} rejects bad options before it measures anything. */
 class BenchOptionsTest {
@@ -28,5 +31,34 @@ class BenchOptionsTest {
         Cli.Result r = Cli.run("bench", "--flink-conf", "a=1;oops");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--flink-conf: 'oops' is not KEY=VALUE");
+    }
+
+    @Test
+    void anUnreadableKafkaPropertiesFileIsNamedBeforeAnythingRuns() {
+        Cli.Result r = Cli.run("bench", "--kafka-properties", "/no/such/client.properties");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("--kafka-properties /no/such/client.properties: cannot be read");
+    }
+
+    @Test
+    void kafkaSettingsAreRecordedWithoutTheirSecrets(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(
+                file,
+                "fetch.min.bytes=32768\n"
+                        + "ssl.truststore.password=changeit\n"
+                        + "fetch.max.wait.ms=10\n");
+        assertThat(io.recstream.cli.bench.BenchCommand.describe(file))
+                .isEqualTo(
+                        "fetch.max.wait.ms=10, fetch.min.bytes=32768,"
+                                + " ssl.truststore.password=(hidden)");
+    }
+
+    @Test
+    void aLatencyRateBelowOneHundredIsNamed() {
+        Cli.Result r = Cli.run("bench", "--latency-rate", "50");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--latency-rate must be at least 100, got 50.0");
     }
 }

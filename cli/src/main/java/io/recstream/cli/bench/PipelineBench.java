@@ -2,6 +2,7 @@ package io.recstream.cli.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.recstream.cli.EmbeddedFlink;
+import io.recstream.cli.bench.SectionProfiler.Window;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
@@ -295,8 +296,19 @@ final class PipelineBench implements AutoCloseable {
         this.flinkConf = pairs;
     }
 
+    /** {@code --kafka-properties} for every job this bench runs (null: none). */
+    private Path kafkaProperties;
+
+    void kafkaProperties(Path file) {
+        this.kafkaProperties = file;
+    }
+
     private String[] withFlinkConf(List<String> args) {
         List<String> all = new ArrayList<>(args);
+        if (kafkaProperties != null) {
+            all.add("--kafka-properties");
+            all.add(kafkaProperties.toAbsolutePath().toString());
+        }
         if (flinkConf != null) {
             all.add("--flink-conf");
             all.add(flinkConf);
@@ -313,8 +325,12 @@ final class PipelineBench implements AutoCloseable {
         }
     }
 
-    /** Sustained rate: the slope of {@code count} between 10% and 90% of {@code target}. */
-    private double sustainedRate(DoubleSupplier count, double base, double target, String what)
+    /**
+     * Sustained rate: the slope of {@code count} between 10% and 90% of {@code target}, the part
+     * {@code window} is open for.
+     */
+    private double sustainedRate(
+            DoubleSupplier count, double base, double target, String what, Window window)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         double lowMark = base + 0.1 * target;
@@ -336,8 +352,10 @@ final class PipelineBench implements AutoCloseable {
             if (lowAt == 0 && c >= lowMark) {
                 lowAt = now;
                 lowCount = c;
+                window.open();
             }
             if (lowAt != 0 && c >= highMark) {
+                window.close();
                 return (c - lowCount) / ((now - lowAt) / 1e9);
             }
             Thread.sleep(20);
@@ -351,10 +369,11 @@ final class PipelineBench implements AutoCloseable {
     /**
      * Runs the recommend job over the pre-loaded topic with micro-batches of up to {@code batch}
      * and measures its sustained rate over {@code events} events (all of them when {@code verify},
-     * which then also counts the output read_committed).
+     * which then also counts the output read_committed), {@code window} open over the measured
+     * part.
      */
-    Throughput recommendThroughput(String run, int batch, long events, boolean verify)
-            throws Exception {
+    Throughput recommendThroughput(
+            String run, int batch, long events, boolean verify, Window window) throws Exception {
         String output = "recommendations-" + run;
         createTopics(output);
         RecommendJobConfig config =
@@ -378,7 +397,8 @@ final class PipelineBench implements AutoCloseable {
                             () -> counterTotal("recstream.recommendations", null, null),
                             base,
                             events,
-                            "recommend job (" + run + ")");
+                            "recommend job (" + run + ")",
+                            window);
         } finally {
             if (!verify) {
                 flink.cancel(job);
@@ -444,9 +464,11 @@ final class PipelineBench implements AutoCloseable {
      * Feeds a fresh topic at {@code rate} events/s for {@code duration} (event time = send time)
      * through the recommend job with {@code exactlyOnce} or at-least-once output, and measures
      * latency from event time to emit (processing) and to the moment a consumer sees the record
-     * (visible; read_committed for exactly-once). The first quarter of the run is left out.
+     * (visible; read_committed for exactly-once). The first quarter of the run is left out; {@code
+     * window} is open from then until the producer stops.
      */
-    LatencyRun latency(String run, boolean exactlyOnce, double rate, Duration duration)
+    LatencyRun latency(
+            String run, boolean exactlyOnce, double rate, Duration duration, Window window)
             throws Exception {
         String input = "interactions-" + run;
         String output = "recommendations-" + run;
@@ -479,7 +501,11 @@ final class PipelineBench implements AutoCloseable {
                         visible.add((double) (seen - rec.getEventTime()));
                     }
                 }
+                if (System.currentTimeMillis() >= measureFrom) {
+                    window.open();
+                }
                 if (!producing.get() && stopAt == Long.MAX_VALUE) {
+                    window.close();
                     // what was sent last becomes visible within a checkpoint or two
                     stopAt = System.currentTimeMillis() + 3 * 2_000 + 2_000;
                 }
@@ -708,7 +734,7 @@ final class PipelineBench implements AutoCloseable {
      * recommendations + feedback (all of them for the measured run); returns its sustained rate in
      * recommendations + feedback records per second. Each run has its own consumer group.
      */
-    double monitorThroughput(String run, String recommendationsTopic, double share)
+    double monitorThroughput(String run, String recommendationsTopic, double share, Window window)
             throws Exception {
         long records = monitorInput();
         MonitorJobConfig config =
@@ -733,7 +759,7 @@ final class PipelineBench implements AutoCloseable {
         double base = read.getAsDouble();
         JobID job = flink.submitMonitor(config);
         try {
-            return sustainedRate(read, base, Math.max(1, (long) (records * share)), run);
+            return sustainedRate(read, base, Math.max(1, (long) (records * share)), run, window);
         } finally {
             flink.cancel(job);
         }

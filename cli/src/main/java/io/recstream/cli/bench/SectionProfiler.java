@@ -3,6 +3,7 @@ package io.recstream.cli.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,16 +12,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import one.profiler.AsyncProfiler;
 
 /**
  * Profiles the measured part of a bench section with async-profiler (the library that ships with
  * Flink's dependencies), CPU samples of every thread of this JVM: the Kafka broker, the Flink
- * tasks, the JIT compiler. Each section writes {@code <dir>/<section>.collapsed} (one line per
- * stack, {@code thread;frame;frame... count}, the input of flame-graph tools) and prints where its
- * CPU went by thread.
+ * tasks, the JIT compiler. The section opens and closes its {@link Window} around the part its
+ * figure comes from (for a throughput run, from 10% to 90% of the events), so job start-up and
+ * reading the output back are left out. Each section writes {@code <dir>/<section>.collapsed} (one
+ * line per stack, {@code thread;frame;frame... count}, the input of flame-graph tools) and prints
+ * where its CPU went by thread.
  */
 final class SectionProfiler {
 
@@ -96,20 +98,91 @@ final class SectionProfiler {
         }
     }
 
-    /** Runs {@code work} profiled when {@code p} is not null. */
-    static <T> T run(SectionProfiler p, String section, Callable<T> work) throws Exception {
-        return p == null ? work.call() : p.profile(section, work);
+    /**
+     * The measured part of a section: samples are taken from {@link #open()} to {@link #close()}.
+     * Both may be called more than once; only the first call of each counts.
+     */
+    interface Window {
+        /** A window that profiles nothing, for runs that are not profiled. */
+        Window NONE =
+                new Window() {
+                    @Override
+                    public void open() {}
+
+                    @Override
+                    public void close() {}
+                };
+
+        void open();
+
+        void close();
     }
 
-    private <T> T profile(String section, Callable<T> work) throws Exception {
-        Path out = dir.resolve(section + ".collapsed");
-        profiler.execute(
-                "start,event=" + event + ",interval=" + INTERVAL + ",threads,loglevel=error");
+    /** A bench section that marks its measured part in the window it is given. */
+    @FunctionalInterface
+    interface Measured<T> {
+        T call(Window window) throws Exception;
+    }
+
+    /**
+     * Runs {@code work}, profiled when {@code p} is not null from the moment it opens its window
+     * until it closes it (or returns).
+     */
+    static <T> T run(SectionProfiler p, String section, Measured<T> work) throws Exception {
+        if (p == null) {
+            return work.call(Window.NONE);
+        }
+        SectionWindow window = p.new SectionWindow(section);
         try {
-            return work.call();
+            return work.call(window);
         } finally {
-            profiler.execute("stop,collapsed,file=" + out);
-            summarize(section, out);
+            window.close();
+        }
+    }
+
+    private final class SectionWindow implements Window {
+        private final String section;
+        private boolean opened;
+        private boolean closed;
+
+        SectionWindow(String section) {
+            this.section = section;
+        }
+
+        @Override
+        public void open() {
+            if (opened || closed) {
+                return;
+            }
+            opened = true;
+            execute("start,event=" + event + ",interval=" + INTERVAL + ",threads,loglevel=error");
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!opened) {
+                log.printf("profile of %s: the run ended before its measured part%n", section);
+                return;
+            }
+            Path out = dir.resolve(section + ".collapsed");
+            execute("stop,collapsed,file=" + out);
+            try {
+                summarize(section, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void execute(String command) {
+            try {
+                profiler.execute(command);
+            } catch (IOException e) {
+                throw new UncheckedIOException("async-profiler: " + command, e);
+            }
         }
     }
 
