@@ -758,13 +758,8 @@ public final class BenchCommand implements Callable<Integer> {
      * be read.
      */
     public static String describe(Path file) {
-        java.util.Properties props = new java.util.Properties();
-        try (var in = Files.newInputStream(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    "--kafka-properties " + file + ": cannot be read: " + e.getMessage(), e);
-        }
+        java.util.Properties props =
+                io.recstream.jobs.config.KafkaJobConfig.loadProperties(file.toString());
         return new java.util.TreeSet<>(props.stringPropertyNames())
                 .stream()
                         .map(

@@ -286,7 +286,7 @@ final class PipelineBench implements AutoCloseable {
                                         "--checkpoint-storage",
                                         work.resolve("checkpoints").toUri().toString())));
         args.addAll(List.of(extra));
-        return withFlinkConf(args);
+        return withJobOptions(args);
     }
 
     /** {@code --flink-conf} for every job this bench runs (null: none). */
@@ -303,7 +303,8 @@ final class PipelineBench implements AutoCloseable {
         this.kafkaProperties = file;
     }
 
-    private String[] withFlinkConf(List<String> args) {
+    /** {@code args} plus the options every job of this bench gets: Kafka settings, Flink conf. */
+    private String[] withJobOptions(List<String> args) {
         List<String> all = new ArrayList<>(args);
         if (kafkaProperties != null) {
             all.add("--kafka-properties");

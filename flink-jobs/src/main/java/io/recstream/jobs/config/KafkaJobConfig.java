@@ -251,7 +251,11 @@ public abstract class KafkaJobConfig implements Serializable {
         metricsBind = o.string("metrics.bind");
     }
 
-    private static Properties loadProperties(String file) {
+    /**
+     * Reads a {@code --kafka-properties} file (none when {@code file} is null); throws naming the
+     * option and the file when it cannot be read.
+     */
+    public static Properties loadProperties(String file) {
         Properties p = new Properties();
         if (file == null) {
             return p;
