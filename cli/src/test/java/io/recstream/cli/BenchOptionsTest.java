@@ -61,4 +61,14 @@ class BenchOptionsTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--latency-rate must be at least 100, got 50.0");
     }
+
+    @Test
+    void aWarmUpThatIsNotAPositiveDurationIsNamed() {
+        Cli.Result zero = Cli.run("bench", "--warm-up", "0s");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--warm-up: must be > 0, got 0s");
+        Cli.Result bad = Cli.run("bench", "--warm-up", "a minute");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--warm-up");
+    }
 }

@@ -136,9 +136,28 @@ public final class BenchCommand implements Callable<Integer> {
                             + " section); a fixed rate compares settings at the same load")
     Double latencyRate;
 
+    @Option(
+            names = "--warm-up",
+            paramLabel = "DURATION",
+            description =
+                    "how long the recommend job runs unmeasured passes over the first third of the"
+                            + " topic before its measured run, so that the JIT compiler has"
+                            + " finished with the pipeline's code (at least one pass; default:"
+                            + " 60s, quick: one pass)")
+    String warmUpFor;
+
+    private Duration warmUp;
+
     private boolean want(String section) {
         return sections.contains(section);
     }
+
+    /**
+     * About a million events through a freshly started JVM before the recommend job stops getting
+     * faster on this 2-core machine: the broker, Kafka clients, Flink runtime, RocksDB JNI and
+     * Jackson are a lot of code for the one C2 compiler thread.
+     */
+    static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(60);
 
     private static final int ITEMS = 10_000;
     private static final int HISTORY = ScoringBenchmark.HISTORY;
@@ -159,6 +178,10 @@ public final class BenchCommand implements Callable<Integer> {
         io.recstream.jobs.config.KafkaJobConfig.parseFlinkConf(flinkConf); // fails fast
         kafkaSettings = kafkaProperties == null ? null : describe(kafkaProperties);
         soakFor = io.recstream.cli.Durations.parse(soakDuration, "--soak-duration");
+        warmUp =
+                warmUpFor != null
+                        ? io.recstream.cli.Durations.parse(warmUpFor, "--warm-up")
+                        : quick ? Duration.ZERO : DEFAULT_WARM_UP;
         if (latencyRate != null && !(latencyRate >= 100)) {
             throw new IllegalArgumentException(
                     "--latency-rate must be at least 100, got " + latencyRate);
@@ -362,11 +385,34 @@ public final class BenchCommand implements Callable<Integer> {
     private void recommend(
             Figures f, PipelineBench p, String common, long e2eEvents, PrintStream log)
             throws Exception {
-        // Steady state, as JMH measures scoring: one unmeasured pass over the first third of the
-        // topic gets the job's code compiled before the measured runs.
-        long warmUp = Math.max(1_000, e2eEvents / 3);
-        log.printf("recommend job, warm-up over %,d events (not measured)...%n", warmUp);
-        p.recommendThroughput("bench-warm-up", batchSize, warmUp, false, Window.NONE);
+        // Steady state, as JMH measures scoring: unmeasured passes over the first third of the
+        // topic
+        // until the warm-up time is spent, so that the measured run does not share the cores with
+        // the JIT compiler still working through the pipeline's code.
+        long passEvents = Math.max(1_000, e2eEvents / 3);
+        log.printf(
+                "recommend job, warm-up passes over %,d events for %s (not measured)...%n",
+                passEvents, warmUp.isZero() ? "one pass" : warmUp.toSeconds() + " s");
+        long warmUpStart = System.nanoTime();
+        int passes = 0;
+        do {
+            PipelineBench.Throughput pass = p.warmUpPass(passes, batchSize, passEvents);
+            passes++;
+            log.printf(
+                    "  warm-up pass %d: %,.0f events/s (%.0f s of %.0f s)%n",
+                    passes,
+                    pass.eventsPerSecond(),
+                    (System.nanoTime() - warmUpStart) / 1e9,
+                    warmUp.toMillis() / 1e3);
+        } while (System.nanoTime() - warmUpStart < warmUp.toNanos());
+        String warmedUp =
+                String.format(
+                        Locale.ROOT,
+                        "%d unmeasured warm-up run%s over %d events each (%.0f s)",
+                        passes,
+                        passes == 1 ? "" : "s",
+                        passEvents,
+                        (System.nanoTime() - warmUpStart) / 1e9);
         log.printf("recommend job, exactly once, batch size %d...%n", batchSize);
         PipelineBench.Throughput e2e =
                 SectionProfiler.run(
@@ -385,8 +431,8 @@ public final class BenchCommand implements Callable<Integer> {
                         + String.format(Locale.ROOT, " (mean %.1f)", e2e.meanBatch())
                         + ", sustained rate from 10% to 90% of "
                         + e2eEvents
-                        + " events after an unmeasured warm-up run over "
-                        + warmUp
+                        + " events after "
+                        + warmedUp
                         + "; "
                         + e2e.verified()
                         + " recommendations verified read_committed, no duplicates");

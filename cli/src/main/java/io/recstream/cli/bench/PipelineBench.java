@@ -419,6 +419,19 @@ final class PipelineBench implements AutoCloseable {
         return new Throughput(rate, meanBatch, verified);
     }
 
+    /**
+     * One unmeasured pass of the recommend job over the first {@code events} of the topic; its
+     * output topic is deleted afterwards, so that many passes do not fill the broker's disk.
+     */
+    Throughput warmUpPass(int pass, int batch, long events) throws Exception {
+        String run = "bench-warm-up-" + pass;
+        Throughput t = recommendThroughput(run, batch, events, false, Window.NONE);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.deleteTopics(List.of("recommendations-" + run)).all().get();
+        }
+        return t;
+    }
+
     /** Reads the output read_committed until {@code expected} distinct request keys arrived. */
     private long readCommittedRecommendations(String topic, long expected) {
         Set<String> keys = new HashSet<>();
