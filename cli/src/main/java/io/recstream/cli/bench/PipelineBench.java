@@ -509,10 +509,10 @@ final class PipelineBench implements AutoCloseable {
             while (System.currentTimeMillis() < stopAt) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     long seen = System.currentTimeMillis();
-                    Recommendation rec = JsonCodec.readRecommendation(r.value());
-                    if (rec.getEventTime() >= measureFrom) {
-                        processing.add((double) (rec.getEmitTime() - rec.getEventTime()));
-                        visible.add((double) (seen - rec.getEventTime()));
+                    long[] times = RecommendationTimes.read(r.value());
+                    if (times[0] >= measureFrom) {
+                        processing.add((double) (times[1] - times[0]));
+                        visible.add((double) (seen - times[0]));
                     }
                 }
                 if (System.currentTimeMillis() >= measureFrom) {
