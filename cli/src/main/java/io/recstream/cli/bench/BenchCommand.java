@@ -386,9 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
             Figures f, PipelineBench p, String common, long e2eEvents, PrintStream log)
             throws Exception {
         // Steady state, as JMH measures scoring: unmeasured passes over the first third of the
-        // topic
-        // until the warm-up time is spent, so that the measured run does not share the cores with
-        // the JIT compiler still working through the pipeline's code.
+        // topic until the warm-up time is spent, so that the measured run does not share the cores
+        // with the JIT compiler still working through the pipeline's code.
         long passEvents = Math.max(1_000, e2eEvents / 3);
         log.printf(
                 "recommend job, warm-up passes over %,d events for %s (not measured)...%n",

@@ -100,7 +100,7 @@ final class PipelineBench implements AutoCloseable {
         this.model = bundle(items, trainEvents);
         this.vocabulary = ModelBundle.load(model).vocabulary();
         this.kafka = EmbeddedKafka.start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             new TopicApplier(admin, Duration.ofSeconds(60)).apply(TopicCatalog.bundled(), false);
         }
         this.flink = EmbeddedFlink.start(2 * PARALLELISM);
@@ -318,7 +318,7 @@ final class PipelineBench implements AutoCloseable {
     }
 
     private void createTopics(String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 4, (short) 1)).toList())
                     .all()
                     .get();
@@ -375,7 +375,7 @@ final class PipelineBench implements AutoCloseable {
      */
     Throughput recommendThroughput(
             String run, int batch, long events, boolean verify, Window window) throws Exception {
-        String output = "recommendations-" + run;
+        String output = outputTopic(run);
         createTopics(output);
         RecommendJobConfig config =
                 RecommendJobConfig.fromArgs(
@@ -426,10 +426,19 @@ final class PipelineBench implements AutoCloseable {
     Throughput warmUpPass(int pass, int batch, long events) throws Exception {
         String run = "bench-warm-up-" + pass;
         Throughput t = recommendThroughput(run, batch, events, false, Window.NONE);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.deleteTopics(List.of("recommendations-" + run)).all().get();
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(outputTopic(run))).all().get();
         }
         return t;
+    }
+
+    /** The topic a run of the recommend job writes its recommendations to. */
+    private static String outputTopic(String run) {
+        return "recommendations-" + run;
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
     }
 
     /** Reads the output read_committed until {@code expected} distinct request keys arrived. */
@@ -485,7 +494,7 @@ final class PipelineBench implements AutoCloseable {
             String run, boolean exactlyOnce, double rate, Duration duration, Window window)
             throws Exception {
         String input = "interactions-" + run;
-        String output = "recommendations-" + run;
+        String output = outputTopic(run);
         createTopics(input, output);
         RecommendJobConfig config =
                 RecommendJobConfig.fromArgs(
