@@ -108,6 +108,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     private SectionProfiler profiler;
 
+    @Option(
+            names = "--latency-series",
+            paramLabel = "DIR",
+            description =
+                    "write each latency run's latency over time to DIR/<run>.csv: per 100 ms of"
+                            + " event time, events, p50 and max processing latency, max visible"
+                            + " latency (where the tail comes from)")
+    Path latencySeriesDir;
+
+    /**
+     * The unmeasured paced run before the latency runs: the first paced run after the throughput
+     * runs otherwise still compiles the code that paced traffic exercises (per-request rather than
+     * per-record work) while it is measured.
+     */
+    static final Duration LATENCY_WARM_UP = Duration.ofSeconds(20);
+
     static final List<String> SECTIONS =
             List.of("scoring", "kafka", "e2e", "batch1", "latency", "monitor", "state", "soak");
 
@@ -338,6 +354,9 @@ public final class BenchCommand implements Callable<Integer> {
             throws Exception {
         int trainEvents = quick ? 100_000 : 400_000;
         try (PipelineBench p = new PipelineBench(work, ITEMS, trainEvents, log)) {
+            if (latencySeriesDir != null) {
+                p.writeLatencySeriesTo(latencySeriesDir);
+            }
             String common =
                     String.format(
                                     Locale.ROOT,
@@ -474,14 +493,25 @@ public final class BenchCommand implements Callable<Integer> {
                     String.format(
                             Locale.ROOT,
                             "%s, paced at %.0f events/s (%s) for %d s by a"
-                                    + " producer with linger.ms %d, first quarter left out",
+                                    + " producer with linger.ms %d, first quarter left out%s",
                             common,
                             rate,
                             latencyRate == null
                                     ? "half the sustained rate"
                                     : "--latency-rate, not half load",
                             duration.toSeconds(),
-                            PipelineBench.LATENCY_LINGER_MS);
+                            PipelineBench.LATENCY_LINGER_MS,
+                            quick
+                                    ? ""
+                                    : ", after an unmeasured "
+                                            + LATENCY_WARM_UP.toSeconds()
+                                            + " s paced run");
+            if (!quick) {
+                log.printf(
+                        "latency warm-up: %d s at %.0f events/s, at-least-once (not measured)...%n",
+                        LATENCY_WARM_UP.toSeconds(), rate);
+                log.printf("  p99 %.0f ms%n", p.latencyWarmUp(rate, LATENCY_WARM_UP));
+            }
             log.printf("latency at %.0f events/s, at-least-once...%n", rate);
             PipelineBench.LatencyRun alo =
                     SectionProfiler.run(

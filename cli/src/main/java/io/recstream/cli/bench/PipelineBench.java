@@ -91,6 +91,7 @@ final class PipelineBench implements AutoCloseable {
     private long preloadedEvents;
     private final List<String[]> recommended = new ArrayList<>(); // user, first item, request key
     private long firstEventTime;
+    private Path latencySeries;
 
     PipelineBench(Path work, int items, int trainEvents, PrintStream log) throws Exception {
         this.work = Files.createDirectories(work);
@@ -104,6 +105,11 @@ final class PipelineBench implements AutoCloseable {
             new TopicApplier(admin, Duration.ofSeconds(60)).apply(TopicCatalog.bundled(), false);
         }
         this.flink = EmbeddedFlink.start(2 * PARALLELISM);
+    }
+
+    /** Each latency run also writes its latency over time to {@code dir}/{@code <run>.csv}. */
+    void writeLatencySeriesTo(Path dir) throws IOException {
+        latencySeries = Files.createDirectories(dir);
     }
 
     int modelItems() {
@@ -508,6 +514,7 @@ final class PipelineBench implements AutoCloseable {
         JobID job = flink.submitRecommend(config);
         List<Double> processing = new ArrayList<>();
         List<Double> visible = new ArrayList<>();
+        LatencySeries series = new LatencySeries();
         AtomicBoolean producing = new AtomicBoolean(true);
         long start = System.currentTimeMillis() + 3_000; // give the job time to start reading
         long measureFrom = start + duration.toMillis() / 4;
@@ -522,6 +529,7 @@ final class PipelineBench implements AutoCloseable {
                     if (times[0] >= measureFrom) {
                         processing.add((double) (times[1] - times[0]));
                         visible.add((double) (seen - times[0]));
+                        series.add(times[0], times[1] - times[0], seen - times[0]);
                     }
                 }
                 if (System.currentTimeMillis() >= measureFrom) {
@@ -537,7 +545,27 @@ final class PipelineBench implements AutoCloseable {
             producer.join();
             flink.cancel(job);
         }
+        if (latencySeries != null) {
+            Path file = latencySeries.resolve(run + ".csv");
+            series.write(file, measureFrom);
+            log.printf("latency over time: %s%n", file);
+        }
         return new LatencyRun(percentiles(processing), percentiles(visible));
+    }
+
+    /**
+     * An unmeasured at-least-once latency run of {@code duration} at {@code rate}, whose topics are
+     * deleted afterwards: the paced runs' own code paths (small fetches and produce requests,
+     * network buffers sent on their timeout) compiled before the measured runs. Returns its
+     * processing-latency p99 for the log.
+     */
+    double latencyWarmUp(double rate, Duration duration) throws Exception {
+        String run = "bench-latency-warm-up";
+        LatencyRun warm = latency(run, false, rate, duration, SectionProfiler.Window.NONE);
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of("interactions-" + run, outputTopic(run))).all().get();
+        }
+        return warm.processing().p99();
     }
 
     /**

@@ -9,9 +9,11 @@ import io.recstream.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.CompressionType;
 
 class RecommendJobConfigTest {
 
@@ -178,6 +180,35 @@ class RecommendJobConfigTest {
 
         assertThatThrownBy(() -> withFlinkConf("a=1;=2"))
                 .hasMessageContaining("--flink-conf: '=2' is not KEY=VALUE");
+    }
+
+    @Test
+    void rocksDbDefaultsAreSetAndFlinkConfOverridesThem() {
+        org.apache.flink.configuration.ReadableConfig defaults =
+                configured(
+                        RecommendJobConfig.fromArgs(
+                                "--bootstrap-servers", "h:9092", "--model", model));
+        assertThat(defaults.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(
+                        CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION);
+        assertThat(defaults.get(RocksDBConfigurableOptions.MAX_BACKGROUND_THREADS)).isEqualTo(8);
+
+        org.apache.flink.configuration.ReadableConfig overridden =
+                configured(
+                        withFlinkConf(
+                                "state.backend.rocksdb.compression.per.level=[LZ4_COMPRESSION,"
+                                        + " ZSTD_COMPRESSION]; state.backend.rocksdb.thread.num=2"));
+        assertThat(overridden.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(CompressionType.LZ4_COMPRESSION, CompressionType.ZSTD_COMPRESSION);
+        assertThat(overridden.get(RocksDBConfigurableOptions.MAX_BACKGROUND_THREADS)).isEqualTo(2);
+    }
+
+    private static org.apache.flink.configuration.ReadableConfig configured(RecommendJobConfig c) {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment();
+        JobSetup.configure(env, c);
+        return env.getConfiguration();
     }
 
     private static RecommendJobConfig withFlinkConf(String pairs) {
