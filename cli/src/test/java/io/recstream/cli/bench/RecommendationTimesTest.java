@@ -44,4 +44,26 @@ class RecommendationTimesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("emit_time");
     }
+
+    @Test
+    void namesAndBracesInsideStringsAreNotFields() {
+        byte[] json =
+                ("{\"user_id\": \"a\\\"event_time\\\": 1, {[\", \"event_time\" :\t-7,"
+                                + " \"x\": \"emit_time\", \"emit_time\":42}")
+                        .getBytes(StandardCharsets.UTF_8);
+        assertThat(RecommendationTimes.read(json)).containsExactly(-7L, 42L);
+    }
+
+    @Test
+    void aFractionOrANonObjectIsRejected() {
+        assertThatThrownBy(
+                        () ->
+                                RecommendationTimes.read(
+                                        "{\"event_time\": 5.5, \"emit_time\": 6}"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("event_time");
+        assertThatThrownBy(
+                        () -> RecommendationTimes.read("[1, 2]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("JSON object");
+    }
 }
