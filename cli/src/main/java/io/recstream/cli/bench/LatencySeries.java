@@ -33,11 +33,19 @@ final class LatencySeries {
     }
 
     private final Map<Long, Bucket> buckets = new TreeMap<>();
+    // Records arrive mostly in event-time order: the last bucket serves most of them without a
+    // map lookup.
+    private long lastKey = Long.MIN_VALUE;
+    private Bucket last;
 
     /** Records one event: its event time and its processing and visible latency, in ms. */
     void add(long eventTime, long processingMs, long visibleMs) {
-        buckets.computeIfAbsent(Math.floorDiv(eventTime, BUCKET_MS), b -> new Bucket())
-                .add(processingMs, visibleMs);
+        long key = Math.floorDiv(eventTime, BUCKET_MS);
+        if (last == null || key != lastKey) {
+            last = buckets.computeIfAbsent(key, k -> new Bucket());
+            lastKey = key;
+        }
+        last.add(processingMs, visibleMs);
     }
 
     /**

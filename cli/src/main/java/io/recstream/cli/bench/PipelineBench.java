@@ -438,6 +438,11 @@ final class PipelineBench implements AutoCloseable {
         return t;
     }
 
+    /** The topic a latency run's producer writes its interactions to. */
+    private static String inputTopic(String run) {
+        return "interactions-" + run;
+    }
+
     /** The topic a run of the recommend job writes its recommendations to. */
     private static String outputTopic(String run) {
         return "recommendations-" + run;
@@ -499,7 +504,7 @@ final class PipelineBench implements AutoCloseable {
     LatencyRun latency(
             String run, boolean exactlyOnce, double rate, Duration duration, Window window)
             throws Exception {
-        String input = "interactions-" + run;
+        String input = inputTopic(run);
         String output = outputTopic(run);
         createTopics(input, output);
         RecommendJobConfig config =
@@ -514,7 +519,8 @@ final class PipelineBench implements AutoCloseable {
         JobID job = flink.submitRecommend(config);
         List<Double> processing = new ArrayList<>();
         List<Double> visible = new ArrayList<>();
-        LatencySeries series = new LatencySeries();
+        // only when asked for: this consumer runs in the JVM whose latency it measures
+        LatencySeries series = latencySeries != null ? new LatencySeries() : null;
         AtomicBoolean producing = new AtomicBoolean(true);
         long start = System.currentTimeMillis() + 3_000; // give the job time to start reading
         long measureFrom = start + duration.toMillis() / 4;
@@ -529,7 +535,9 @@ final class PipelineBench implements AutoCloseable {
                     if (times[0] >= measureFrom) {
                         processing.add((double) (times[1] - times[0]));
                         visible.add((double) (seen - times[0]));
-                        series.add(times[0], times[1] - times[0], seen - times[0]);
+                        if (series != null) {
+                            series.add(times[0], times[1] - times[0], seen - times[0]);
+                        }
                     }
                 }
                 if (System.currentTimeMillis() >= measureFrom) {
@@ -545,7 +553,7 @@ final class PipelineBench implements AutoCloseable {
             producer.join();
             flink.cancel(job);
         }
-        if (latencySeries != null) {
+        if (series != null) {
             Path file = latencySeries.resolve(run + ".csv");
             series.write(file, measureFrom);
             log.printf("latency over time: %s%n", file);
@@ -563,7 +571,7 @@ final class PipelineBench implements AutoCloseable {
         String run = "bench-latency-warm-up";
         LatencyRun warm = latency(run, false, rate, duration, SectionProfiler.Window.NONE);
         try (Admin admin = admin()) {
-            admin.deleteTopics(List.of("interactions-" + run, outputTopic(run))).all().get();
+            admin.deleteTopics(List.of(inputTopic(run), outputTopic(run))).all().get();
         }
         return warm.processing().p99();
     }
