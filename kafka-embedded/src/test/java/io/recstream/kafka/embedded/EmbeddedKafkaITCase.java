@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,7 +31,7 @@ class EmbeddedKafkaITCase {
             Map<String, Object> good = client(kafka, "broker", "broker-secret");
             try (Admin admin = Admin.create(good)) {
                 admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-                assertThat(admin.listTopics().names().get()).contains("t");
+                assertThat(listedWithin(admin, "t", Duration.ofSeconds(10))).contains("t");
             }
             Map<String, Object> bad = client(kafka, "broker", "wrong");
             try (Admin admin = Admin.create(bad)) {
@@ -59,7 +60,7 @@ class EmbeddedKafkaITCase {
             assertThat(good).containsEntry("security.protocol", "SASL_SSL");
             try (Admin admin = Admin.create(good)) {
                 admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-                assertThat(admin.listTopics().names().get()).contains("t");
+                assertThat(listedWithin(admin, "t", Duration.ofSeconds(10))).contains("t");
             }
             Properties p = new Properties();
             p.putAll(good);
@@ -118,6 +119,22 @@ class EmbeddedKafkaITCase {
                 producer.commitTransaction();
             }
         }
+    }
+
+    /**
+     * The topics the broker lists, asked again until {@code topic} is among them or {@code timeout}
+     * passes. A created topic is committed by the controller before the broker that answers has
+     * applied it to its metadata, so the first listing can miss it.
+     */
+    private static Set<String> listedWithin(Admin admin, String topic, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> names = admin.listTopics().names().get();
+        while (!names.contains(topic) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            names = admin.listTopics().names().get();
+        }
+        return names;
     }
 
     private static Map<String, Object> client(EmbeddedKafka kafka, String user, String password) {
