@@ -164,6 +164,42 @@ public final class TopicApplier {
         }
     }
 
+    /**
+     * Waits until the broker describes the topic with {@code expected} configs. The controller
+     * commits an alteration before the broker that answers describes it, so a second {@code apply}
+     * or a client started right after could otherwise still see the old values.
+     */
+    public void awaitConfigs(String topic, Map<String, String> expected)
+            throws ExecutionException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            Map<String, String> stale = new HashMap<>();
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                ConfigEntry entry = config == null ? null : config.get(e.getKey());
+                if (entry == null || !e.getValue().equals(entry.value())) {
+                    stale.put(e.getKey(), entry == null ? null : entry.value());
+                }
+            }
+            if (stale.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "Topic "
+                                + topic
+                                + " still describes "
+                                + stale
+                                + " after "
+                                + timeout
+                                + ", expected "
+                                + expected);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private Map<ConfigResource, Config> describeConfigs(List<TopicSpec> specs)
             throws ExecutionException, InterruptedException {
         List<ConfigResource> resources =
@@ -234,6 +270,7 @@ public final class TopicApplier {
                                                     AlterConfigOp.OpType.SET))
                             .toList();
             admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get();
+            awaitConfigs(spec.name(), toSet);
         }
 
         if (!changed.isEmpty()) {

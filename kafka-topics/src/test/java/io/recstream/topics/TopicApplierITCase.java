@@ -1,6 +1,7 @@
 package io.recstream.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.recstream.testing.KafkaBroker;
 import java.time.Duration;
@@ -56,6 +57,15 @@ class TopicApplierITCase {
                                                     AlterConfigOp.OpType.SET))))
                     .all()
                     .get();
+            applier.awaitConfigs("recommendations", Map.of("retention.ms", "1000"));
+            assertThatThrownBy(
+                            () ->
+                                    new TopicApplier(admin, Duration.ofMillis(300))
+                                            .awaitConfigs(
+                                                    "recommendations",
+                                                    Map.of("retention.ms", "2000")))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("recommendations still describes {retention.ms=1000}");
             List<TopicApplier.Change> dryRun = applier.apply(catalog, true);
             assertThat(dryRun)
                     .filteredOn(c -> c.topic().equals("recommendations"))
