@@ -358,7 +358,12 @@ class MonitorJobITCase {
                             KafkaTestUtils.readCommittedUntil(
                                     kafka.bootstrapServers(),
                                     "signals-" + name,
-                                    hasSignal(overall("mrr", t0)),
+                                    // Each signal is written by the alert subtask of its
+                                    // key, whose transaction can become visible after the
+                                    // others': wait for every signal asserted below.
+                                    hasSignal(overall("mrr", t0))
+                                            .and(hasSignal(overall("outcomes", t0)))
+                                            .and(hasSignal(overall("hit_rate_at_k", t0))),
                                     Duration.ofMinutes(2)))) {
                 if (v.getWindowStart() == t0 && v.getStrategy().equals("ALL")) {
                     all.put(v.getSignal(), v.getValue());
