@@ -1,11 +1,14 @@
 package io.recstream.jobs.popularity;
 
 import io.recstream.jobs.events.Interaction;
+import io.recstream.jobs.windows.PreAggregation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -21,18 +24,35 @@ import org.apache.flink.util.Collector;
  * pane counts. A sliding window assigns each input to window / slide windows (60 for an hour
  * sliding by a minute), each a read-modify-write of keyed state: fed with events, that is 60 state
  * updates per event; fed with panes, 60 per item and minute, whatever the event rate.
+ *
+ * <p>The pane counts themselves are added up in memory first, in the source's chain ({@link
+ * PreAggregation}): what crosses the network to the pane windows, and what they read and write in
+ * RocksDB, is one partial count per item between two checkpoints instead of every interaction.
  */
 public final class Popularity {
     private Popularity() {}
 
     public static DataStream<PopularItems> topItems(
             DataStream<Interaction> interactions, Duration window, Duration slide, int top) {
-        return interactions
-                .filter(i -> i.getItemIndex() >= 0)
-                .name("Known items")
-                .keyBy(Interaction::getItemIndex)
+        DataStream<Interaction> known =
+                interactions.filter(i -> i.getItemIndex() >= 0).name("Known items");
+        return PreAggregation.perPane(
+                        known,
+                        new Count(),
+                        Interaction::getItemIndex,
+                        Types.INT,
+                        Types.LONG,
+                        slide,
+                        "popularity-pre-aggregation",
+                        "Item counts in memory")
+                .keyBy(partial -> partial.f0, Types.INT)
                 .window(TumblingEventTimeWindows.of(slide))
-                .aggregate(new Count(), new WithWindowEnd())
+                .aggregate(
+                        PreAggregation.<Integer, Long, Long>mergingPartials(new Count()),
+                        new WithWindowEnd(),
+                        Types.LONG,
+                        Types.LONG,
+                        TypeInformation.of(ItemCount.class))
                 .uid("popularity-panes")
                 .name("Item counts per slide")
                 .keyBy(ItemCount::getItem)

@@ -1,8 +1,10 @@
 package io.recstream.jobs.windows;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -20,12 +22,21 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>A window operator on RocksDB reads, deserializes, updates, serializes and writes its
  * accumulator for every record and every window the record falls in. This operator instead adds
  * records to an in-memory accumulator per (key, pane) and emits that partial accumulator, stamped
- * with the pane's start, whenever a watermark arrives (before forwarding the watermark, so no
- * partial is ever late where its records were not), before every checkpoint barrier (so it holds no
- * state of its own and a restore loses nothing), when the input ends, and when it holds more than
- * {@code maxRecords} records. The window operator after it merges partials instead of adding
- * records: the same windows, the same results, a handful of state updates per pane instead of one
- * per record.
+ * with the pane's start:
+ *
+ * <ul>
+ *   <li>when a watermark completes the pane (before forwarding the watermark, so no partial is ever
+ *       late where its records were not); partials of panes the watermark has not completed stay,
+ *       since no window containing them can fire yet;
+ *   <li>before every checkpoint barrier, so it holds no state of its own and a restore loses
+ *       nothing;
+ *   <li>before its input is marked idle, and when the input ends;
+ *   <li>when it holds {@code maxPartials} partials, which bounds its memory.
+ * </ul>
+ *
+ * The window operator after it merges partials instead of adding records: the same windows, the
+ * same results, one state update per key and pane between two checkpoints instead of one per
+ * record.
  */
 public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple2<K, ACC>>
         implements OneInputStreamOperator<IN, Tuple2<K, ACC>> {
@@ -33,33 +44,38 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
     private final AggregateFunction<IN, ACC, ?> aggregate;
     private final KeySelector<IN, K> keySelector;
     private final long slideMillis;
-    private final int maxRecords;
+    private final int maxPartials;
 
-    private transient Map<PaneKey<K>, ACC> panes;
-    private transient int buffered;
+    /** Partials per pane start, oldest pane first. */
+    private transient TreeMap<Long, Map<K, ACC>> panes;
+
+    private transient int partials;
+    private transient long lastPane;
+    private transient Map<K, ACC> lastPartials;
 
     public PaneCombiner(
             AggregateFunction<IN, ACC, ?> aggregate,
             KeySelector<IN, K> keySelector,
             long slideMillis,
-            int maxRecords) {
+            int maxPartials) {
         if (slideMillis <= 0) {
             throw new IllegalArgumentException("slide must be positive: " + slideMillis);
         }
-        if (maxRecords < 1) {
-            throw new IllegalArgumentException("maxRecords must be at least 1: " + maxRecords);
+        if (maxPartials < 1) {
+            throw new IllegalArgumentException("maxPartials must be at least 1: " + maxPartials);
         }
         this.aggregate = aggregate;
         this.keySelector = keySelector;
         this.slideMillis = slideMillis;
-        this.maxRecords = maxRecords;
+        this.maxPartials = maxPartials;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        panes = new HashMap<>();
-        buffered = 0;
+        panes = new TreeMap<>();
+        partials = 0;
+        lastPartials = null;
     }
 
     @Override
@@ -71,20 +87,31 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
         }
         IN value = element.getValue();
         long pane = TimeWindow.getWindowStartWithOffset(element.getTimestamp(), 0, slideMillis);
-        PaneKey<K> key = new PaneKey<>(keySelector.getKey(value), pane);
-        ACC acc = panes.get(key);
+        Map<K, ACC> inPane = lastPartials;
+        if (inPane == null || pane != lastPane) {
+            inPane = panes.computeIfAbsent(pane, p -> new HashMap<>());
+            lastPane = pane;
+            lastPartials = inPane;
+        }
+        K key = Objects.requireNonNull(keySelector.getKey(value), "pre-aggregation key");
+        ACC acc = inPane.get(key);
         if (acc == null) {
             acc = aggregate.createAccumulator();
+            partials++;
         }
-        panes.put(key, aggregate.add(value, acc));
-        if (++buffered >= maxRecords) {
-            flush();
+        inPane.put(key, aggregate.add(value, acc));
+        if (partials >= maxPartials) {
+            flush(Long.MAX_VALUE);
         }
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        // A pane is complete once the watermark reaches its last millisecond.
+        long timestamp = mark.getTimestamp();
+        if (timestamp >= Long.MIN_VALUE + slideMillis) {
+            flush(timestamp - slideMillis + 1);
+        }
         super.processWatermark(mark);
     }
 
@@ -94,39 +121,41 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
      */
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
-        flush();
+        flush(Long.MAX_VALUE);
         super.processWatermarkStatus(status);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
+        flush(Long.MAX_VALUE);
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        flush();
+        flush(Long.MAX_VALUE);
         super.finish();
     }
 
-    private void flush() {
+    /** Emits the partials of every pane that starts at or before {@code lastPaneStart}. */
+    private void flush(long lastPaneStart) {
         if (panes.isEmpty()) {
             return;
         }
         StreamRecord<Tuple2<K, ACC>> record = new StreamRecord<>(null);
-        for (Map.Entry<PaneKey<K>, ACC> e : panes.entrySet()) {
-            output.collect(
-                    record.replace(Tuple2.of(e.getKey().key(), e.getValue()), e.getKey().pane()));
-        }
-        panes.clear();
-        buffered = 0;
-    }
-
-    /** A key and the start of its pane. */
-    record PaneKey<K>(K key, long pane) {
-        PaneKey {
-            Objects.requireNonNull(key, "pre-aggregation key");
+        Iterator<Map.Entry<Long, Map<K, ACC>>> due =
+                panes.headMap(lastPaneStart, true).entrySet().iterator();
+        while (due.hasNext()) {
+            Map.Entry<Long, Map<K, ACC>> pane = due.next();
+            long start = pane.getKey();
+            for (Map.Entry<K, ACC> e : pane.getValue().entrySet()) {
+                output.collect(record.replace(Tuple2.of(e.getKey(), e.getValue()), start));
+            }
+            partials -= pane.getValue().size();
+            due.remove();
+            if (pane.getValue() == lastPartials) {
+                lastPartials = null;
+            }
         }
     }
 }

@@ -18,8 +18,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class PreAggregation {
     private PreAggregation() {}
 
-    /** Records a combiner holds at most before it emits its partials. */
-    public static final int MAX_BUFFERED_RECORDS = 10_000;
+    /**
+     * Partials (distinct keys and panes) a combiner holds at most before it emits them all: enough
+     * for a catalog's items in one pane, few enough to bound its memory to a few megabytes.
+     */
+    public static final int MAX_PARTIALS = 50_000;
 
     /**
      * Partial accumulators of {@code in} per key and per pane of {@code slide}, chained to the
@@ -37,7 +40,7 @@ public final class PreAggregation {
         return in.transform(
                         name,
                         Types.TUPLE(keyType, accumulatorType),
-                        new PaneCombiner<>(aggregate, key, slide.toMillis(), MAX_BUFFERED_RECORDS))
+                        new PaneCombiner<>(aggregate, key, slide.toMillis(), MAX_PARTIALS))
                 .uid(uid);
     }
 

@@ -60,10 +60,10 @@ class PaneCombinerTest {
     }
 
     private static OneInputStreamOperatorTestHarness<Tuple2<String, Long>, Tuple2<String, long[]>>
-            harness(int maxRecords) throws Exception {
+            harness(int maxPartials) throws Exception {
         OneInputStreamOperatorTestHarness<Tuple2<String, Long>, Tuple2<String, long[]>> h =
                 new OneInputStreamOperatorTestHarness<>(
-                        new PaneCombiner<>(new SumCount(), t -> t.f0, SLIDE, maxRecords));
+                        new PaneCombiner<>(new SumCount(), t -> t.f0, SLIDE, maxPartials));
         h.open();
         return h;
     }
@@ -86,7 +86,8 @@ class PaneCombinerTest {
     }
 
     @Test
-    void holdsRecordsUntilAWatermarkThenEmitsOnePartialPerKeyAndPaneBeforeIt() throws Exception {
+    void holdsPartialsUntilAWatermarkCompletesTheirPaneThenEmitsOnePerKeyBeforeIt()
+            throws Exception {
         try (var h = harness(1_000)) {
             h.processElement(Tuple2.of("a", 1L), 100);
             h.processElement(Tuple2.of("a", 2L), 999);
@@ -94,16 +95,21 @@ class PaneCombinerTest {
             h.processElement(Tuple2.of("a", 7L), 1_000); // next pane
             assertThat(drain(h)).isEmpty();
 
-            h.processWatermark(new Watermark(1_200));
+            h.processWatermark(new Watermark(998));
+            assertThat(drain(h)).as("pane 0 ends at 999").containsExactly("W@998");
+
+            h.processWatermark(new Watermark(999));
             List<String> out = drain(h);
-            assertThat(out).hasSize(4);
-            assertThat(out.subList(0, 3))
-                    .containsExactlyInAnyOrder("a@0=2/3", "b@0=1/5", "a@1000=1/7");
-            assertThat(out.get(3)).as("the watermark after its partials").isEqualTo("W@1200");
+            assertThat(out).hasSize(3);
+            assertThat(out.subList(0, 2)).containsExactlyInAnyOrder("a@0=2/3", "b@0=1/5");
+            assertThat(out.get(2)).as("the watermark after its partials").isEqualTo("W@999");
 
             h.processElement(Tuple2.of("a", 4L), 1_500);
             h.processWatermark(new Watermark(1_300));
-            assertThat(drain(h)).containsExactly("a@1000=1/4", "W@1300");
+            assertThat(drain(h)).as("pane 1000 still open").containsExactly("W@1300");
+
+            h.processWatermark(new Watermark(2_500));
+            assertThat(drain(h)).containsExactly("a@1000=2/11", "W@2500");
         }
     }
 
@@ -114,11 +120,19 @@ class PaneCombinerTest {
             h.prepareSnapshotPreBarrier(1);
             assertThat(drain(h)).containsExactly("a@0=1/1");
 
+            for (long v = 1; v <= 10; v++) {
+                h.processElement(Tuple2.of("a", v), 10 * v);
+            }
+            h.processElement(Tuple2.of("b", 3L), 30);
+            assertThat(drain(h)).as("two partials, however many records").isEmpty();
+            h.processElement(Tuple2.of("c", 4L), 1_500);
+            assertThat(drain(h))
+                    .as("flushed at three partials, every pane")
+                    .containsExactlyInAnyOrder("a@0=10/55", "b@0=1/3", "c@1000=1/4");
+
             h.processElement(Tuple2.of("a", 1L), 10);
-            h.processElement(Tuple2.of("a", 2L), 20);
-            assertThat(drain(h)).isEmpty();
-            h.processElement(Tuple2.of("a", 3L), 30);
-            assertThat(drain(h)).as("flushed at three records").containsExactly("a@0=3/6");
+            h.getOneInputOperator().finish();
+            assertThat(drain(h)).as("everything when the input ends").containsExactly("a@0=1/1");
         }
     }
 
