@@ -133,8 +133,14 @@ public final class UserHistoryFunction
             throws Exception {
         FaultPoints.record(faultPoint());
         RecentItems h = history.value();
+        // A stored history always has a clean-up timer pending at cleanupTime(newest): the
+        // event that made it newest registered it, and a timer that leaves items behind
+        // registers the next one. Registering it again would be another RocksDB write.
+        long pending = Long.MIN_VALUE;
         if (h == null) {
             h = new RecentItems();
+        } else if (!h.isEmpty()) {
+            pending = cleanupTime(h.newestTime());
         }
         long now = event.getTimestamp();
         h.expire(now, windowMillis);
@@ -146,7 +152,10 @@ public final class UserHistoryFunction
             history.clear();
         } else {
             history.update(h);
-            ctx.timerService().registerEventTimeTimer(cleanupTime(h.newestTime()));
+            long due = cleanupTime(h.newestTime());
+            if (due != pending) {
+                ctx.timerService().registerEventTimeTimer(due);
+            }
         }
 
         // Requests are made as of the later of the event and the newest item.
@@ -238,6 +247,12 @@ public final class UserHistoryFunction
             clearedCounter.increment();
         } else {
             history.update(h);
+            long due = cleanupTime(h.newestTime());
+            if (due > timestamp) {
+                // Normally already pending; registered again in case the state came from a
+                // savepoint taken with another window (another timer grid).
+                ctx.timerService().registerEventTimeTimer(due);
+            }
         }
     }
 

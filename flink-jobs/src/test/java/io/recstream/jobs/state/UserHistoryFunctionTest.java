@@ -178,6 +178,41 @@ class UserHistoryFunctionTest {
     }
 
     @Test
+    void oneCleanUpTimerPerUserAndGridStepHoweverManyEvents() throws Exception {
+        UserHistoryFunction grid =
+                new UserHistoryFunction(
+                        model.toString(),
+                        3,
+                        Duration.ofMillis(WINDOW),
+                        Duration.ofMillis(HALF_LIFE),
+                        2,
+                        4,
+                        TTL);
+        long step = WINDOW / 16;
+        long start = 10 * step; // due times are the same from start to start + step - 1
+        for (int i = 0; i < 5; i++) {
+            harness.processElement(event("a" + i, "alice", i, start + i), start + i);
+        }
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processElement(event("late", "alice", 5, start - 1), start - 1);
+        assertThat(harness.numEventTimeTimers()).as("an older event").isEqualTo(1);
+        harness.processElement(event("b", "bob", 1, start), start);
+        assertThat(harness.numEventTimeTimers()).as("another user").isEqualTo(2);
+        harness.processElement(event("a5", "alice", 6, start + step), start + step);
+        assertThat(harness.numEventTimeTimers())
+                .as("alice's newest item moved a step")
+                .isEqualTo(3);
+
+        // alice's first timer leaves her newest item; her second one clears her.
+        harness.watermark(grid.cleanupTime(start));
+        harness.processElement(event("a6", "alice", -1, start + step), start + step);
+        assertThat(last().getItems()).containsExactly(6);
+        harness.watermark(grid.cleanupTime(start + step));
+        harness.processElement(event("a7", "alice", -1, start + step), start + step);
+        assertThat(last().getItems()).as("cleared by the second timer").isEmpty();
+    }
+
+    @Test
     void ttlDropsStateOfUsersNoTimerReached() throws Exception {
         harness.setStateTtlProcessingTime(0);
         harness.processElement(event("e1", "u", 1, 1_000), 1_000);
