@@ -192,15 +192,20 @@ class RecommendJobConfigTest {
                 .containsExactly(
                         CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION);
         assertThat(defaults.get(RocksDBConfigurableOptions.MAX_BACKGROUND_THREADS)).isEqualTo(8);
+        assertThat(defaults.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE))
+                .isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(4));
 
         org.apache.flink.configuration.ReadableConfig overridden =
                 configured(
                         withFlinkConf(
                                 "state.backend.rocksdb.compression.per.level=[LZ4_COMPRESSION,"
-                                        + " ZSTD_COMPRESSION]; state.backend.rocksdb.thread.num=2"));
+                                        + " ZSTD_COMPRESSION]; state.backend.rocksdb.thread.num=2;"
+                                        + " state.backend.rocksdb.writebuffer.size=64mb"));
         assertThat(overridden.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
                 .containsExactly(CompressionType.LZ4_COMPRESSION, CompressionType.ZSTD_COMPRESSION);
         assertThat(overridden.get(RocksDBConfigurableOptions.MAX_BACKGROUND_THREADS)).isEqualTo(2);
+        assertThat(overridden.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE))
+                .isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(64));
     }
 
     private static org.apache.flink.configuration.ReadableConfig configured(RecommendJobConfig c) {
