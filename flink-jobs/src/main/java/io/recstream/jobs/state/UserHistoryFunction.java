@@ -247,12 +247,10 @@ public final class UserHistoryFunction
             clearedCounter.increment();
         } else {
             history.update(h);
-            long due = cleanupTime(h.newestTime());
-            if (due > timestamp) {
-                // Normally already pending; registered again in case the state came from a
-                // savepoint taken with another window (another timer grid).
-                ctx.timerService().registerEventTimeTimer(due);
-            }
+            // Due after this timer, since what is left is newer than timestamp - window. Normally
+            // already pending; registered again in case the state came from a savepoint taken
+            // with another window (another timer grid).
+            ctx.timerService().registerEventTimeTimer(cleanupTime(h.newestTime()));
         }
     }
 

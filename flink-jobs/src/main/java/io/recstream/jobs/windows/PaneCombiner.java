@@ -101,7 +101,7 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
         }
         inPane.put(key, aggregate.add(value, acc));
         if (partials >= maxPartials) {
-            flush(Long.MAX_VALUE);
+            flushAll();
         }
     }
 
@@ -121,20 +121,24 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
      */
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
-        flush(Long.MAX_VALUE);
+        flushAll();
         super.processWatermarkStatus(status);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush(Long.MAX_VALUE);
+        flushAll();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        flush(Long.MAX_VALUE);
+        flushAll();
         super.finish();
+    }
+
+    private void flushAll() {
+        flush(Long.MAX_VALUE);
     }
 
     /** Emits the partials of every pane that starts at or before {@code lastPaneStart}. */
