@@ -35,7 +35,7 @@ public final class RecommendationParser extends RecordParser<Recommendation> {
         for (int i = 0; i < ids.length; i++) {
             JsonFields item = object(items.get(i), "items[" + i + "]");
             ids[i] = text(item, "item_id");
-            scores[i] = (float) number(item, "score");
+            scores[i] = floatNumber(item, "score");
         }
         return new Recommendation(
                 requestKey,

@@ -139,6 +139,21 @@ public abstract class RecordParser<T> {
         return checkedNumber(required(root, field), field);
     }
 
+    /**
+     * A required number that is finite as a float: a finite double beyond float's range would
+     * become infinite, and be written back as a string.
+     */
+    protected float floatNumber(JsonFields root, String field) throws Rejection {
+        double d = number(root, field);
+        float f = (float) d;
+        if (Float.isInfinite(f)) {
+            throw new Rejection(
+                    DeadLetterReason.INVALID_VALUE,
+                    "'" + field + "' is " + d + ", beyond the range of a float");
+        }
+        return f;
+    }
+
     private static double checkedNumber(Object n, String field) throws Rejection {
         double d = typed(n, Number.class, "'" + field + "' must be a number").doubleValue();
         if (!Double.isFinite(d)) {

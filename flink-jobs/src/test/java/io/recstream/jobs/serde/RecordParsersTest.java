@@ -108,6 +108,23 @@ class RecordParsersTest {
                                 "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":{},"
                                         + "\"strategy\":\"MODEL\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"));
         assertThat(notArray.deadLetter().getDetail()).contains("'items' must be an array");
+
+        // finite as JSON, infinite as a float: written back it would be the string "Infinity"
+        var beyondFloat =
+                parser.parse(
+                        raw(
+                                "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":[{\"item_id\":\"a\",\"score\":0.9},"
+                                        + "{\"item_id\":\"b\",\"score\":-4e38}],"
+                                        + "\"strategy\":\"MODEL\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"));
+        assertThat(beyondFloat.deadLetter().getReason()).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(beyondFloat.deadLetter().getDetail())
+                .isEqualTo("'score' is -4.0E38, beyond the range of a float");
+        var largestFloat =
+                parser.parse(
+                        raw(
+                                "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":[{\"item_id\":\"a\",\"score\":3.4e38}],"
+                                        + "\"strategy\":\"MODEL\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"));
+        assertThat(largestFloat.value().getScores()).containsExactly(3.4e38f);
     }
 
     @Test
