@@ -208,12 +208,33 @@ class RecommendJobConfigTest {
                 .isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(64));
     }
 
-    private static org.apache.flink.configuration.ReadableConfig configured(RecommendJobConfig c) {
+    @Test
+    void objectReuseIsOnByDefaultAndFlinkConfTurnsItOff() {
+        assertThat(
+                        environment(
+                                        RecommendJobConfig.fromArgs(
+                                                "--bootstrap-servers", "h:9092", "--model", model))
+                                .getConfig()
+                                .isObjectReuseEnabled())
+                .isTrue();
+        assertThat(
+                        environment(withFlinkConf("pipeline.object-reuse=false"))
+                                .getConfig()
+                                .isObjectReuseEnabled())
+                .isFalse();
+    }
+
+    private static org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            environment(RecommendJobConfig c) {
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
                         .getExecutionEnvironment();
         JobSetup.configure(env, c);
-        return env.getConfiguration();
+        return env;
+    }
+
+    private static org.apache.flink.configuration.ReadableConfig configured(RecommendJobConfig c) {
+        return environment(c).getConfiguration();
     }
 
     private static RecommendJobConfig withFlinkConf(String pairs) {
