@@ -27,7 +27,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>The pane counts themselves are added up in memory first, in the source's chain ({@link
  * PreAggregation}): what crosses the network to the pane windows, and what they read and write in
- * RocksDB, is one partial count per item between two checkpoints instead of every interaction.
+ * RocksDB, is one partial count per item and pane instead of every interaction.
  */
 public final class Popularity {
     private Popularity() {}

@@ -1,13 +1,22 @@
 package io.recstream.jobs.windows;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -28,14 +37,18 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>when a watermark completes the pane (before forwarding the watermark, so no partial is ever
  *       late where its records were not); partials of panes the watermark has not completed stay,
  *       since no window containing them can fire yet;
- *   <li>before every checkpoint barrier, so it holds no state of its own and a restore loses
- *       nothing;
  *   <li>before its input is marked idle, and when the input ends;
  *   <li>when it holds {@code maxPartials} partials, which bounds its memory.
  * </ul>
  *
- * The window operator after it merges partials instead of adding records: the same windows, the
- * same results, one state update per key and pane between two checkpoints instead of one per
+ * Partials still open at a checkpoint are stored in the checkpoint (operator list state {@value
+ * #STATE_NAME}, redistributed evenly on rescaling) and restored from it. Emitting them before every
+ * barrier instead would send the window operator a burst of read-modify-writes of its RocksDB state
+ * just ahead of the barrier, once per checkpoint, and every task after that window would see the
+ * barrier only once the burst is through.
+ *
+ * <p>The window operator after it merges partials instead of adding records: the same windows, the
+ * same results, one state update per key and pane (more only when it is full) instead of one per
  * record.
  */
 public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple2<K, ACC>>
@@ -45,6 +58,13 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
     private final KeySelector<IN, K> keySelector;
     private final long slideMillis;
     private final int maxPartials;
+    private final TypeInformation<K> keyType;
+    private final TypeInformation<ACC> accumulatorType;
+
+    /** The operator state that holds the open partials as (pane start, key, accumulator). */
+    public static final String STATE_NAME = "pane-partials";
+
+    private transient ListState<Tuple3<Long, K, ACC>> checkpointed;
 
     /** Partials per pane start, oldest pane first. */
     private transient TreeMap<Long, Map<K, ACC>> panes;
@@ -56,6 +76,8 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
     public PaneCombiner(
             AggregateFunction<IN, ACC, ?> aggregate,
             KeySelector<IN, K> keySelector,
+            TypeInformation<K> keyType,
+            TypeInformation<ACC> accumulatorType,
             long slideMillis,
             int maxPartials) {
         if (slideMillis <= 0) {
@@ -66,16 +88,49 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
         }
         this.aggregate = aggregate;
         this.keySelector = keySelector;
+        this.keyType = keyType;
+        this.accumulatorType = accumulatorType;
         this.slideMillis = slideMillis;
         this.maxPartials = maxPartials;
     }
 
     @Override
-    public void open() throws Exception {
-        super.open();
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         panes = new TreeMap<>();
         partials = 0;
         lastPartials = null;
+        checkpointed =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        STATE_NAME,
+                                        Types.TUPLE(Types.LONG, keyType, accumulatorType)));
+        // After rescaling, partials of one key and pane can come from two subtasks: merged.
+        for (Tuple3<Long, K, ACC> p : checkpointed.get()) {
+            Map<K, ACC> inPane = panes.computeIfAbsent(p.f0, pane -> new HashMap<>());
+            ACC acc = inPane.get(p.f1);
+            if (acc == null) {
+                partials++;
+                inPane.put(p.f1, p.f2);
+            } else {
+                inPane.put(p.f1, aggregate.merge(acc, p.f2));
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<Tuple3<Long, K, ACC>> open = new ArrayList<>(partials);
+        for (Map.Entry<Long, Map<K, ACC>> pane : panes.entrySet()) {
+            for (Map.Entry<K, ACC> e : pane.getValue().entrySet()) {
+                open.add(Tuple3.of(pane.getKey(), e.getKey(), e.getValue()));
+            }
+        }
+        // The operator state backend copies the list in the synchronous phase, so the
+        // accumulators can go on changing after this.
+        checkpointed.update(open);
     }
 
     @Override
@@ -123,12 +178,6 @@ public final class PaneCombiner<IN, K, ACC> extends AbstractStreamOperator<Tuple
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
         flushAll();
         super.processWatermarkStatus(status);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flushAll();
-        super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override

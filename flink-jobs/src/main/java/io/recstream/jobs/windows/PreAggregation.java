@@ -40,7 +40,13 @@ public final class PreAggregation {
         return in.transform(
                         name,
                         Types.TUPLE(keyType, accumulatorType),
-                        new PaneCombiner<>(aggregate, key, slide.toMillis(), MAX_PARTIALS))
+                        new PaneCombiner<>(
+                                aggregate,
+                                key,
+                                keyType,
+                                accumulatorType,
+                                slide.toMillis(),
+                                MAX_PARTIALS))
                 .uid(uid);
     }
 

@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -23,6 +25,7 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -61,9 +64,24 @@ class PaneCombinerTest {
 
     private static OneInputStreamOperatorTestHarness<Tuple2<String, Long>, Tuple2<String, long[]>>
             harness(int maxPartials) throws Exception {
+        return restored(maxPartials, null);
+    }
+
+    /** A harness started from {@code state} (none when null). */
+    private static OneInputStreamOperatorTestHarness<Tuple2<String, Long>, Tuple2<String, long[]>>
+            restored(int maxPartials, OperatorSubtaskState state) throws Exception {
         OneInputStreamOperatorTestHarness<Tuple2<String, Long>, Tuple2<String, long[]>> h =
                 new OneInputStreamOperatorTestHarness<>(
-                        new PaneCombiner<>(new SumCount(), t -> t.f0, SLIDE, maxPartials));
+                        new PaneCombiner<>(
+                                new SumCount(),
+                                t -> t.f0,
+                                Types.STRING,
+                                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                                SLIDE,
+                                maxPartials));
+        if (state != null) {
+            h.initializeState(state);
+        }
         h.open();
         return h;
     }
@@ -114,12 +132,8 @@ class PaneCombinerTest {
     }
 
     @Test
-    void emitsEverythingBeforeACheckpointBarrierAndWhenFull() throws Exception {
+    void emitsEverythingWhenFullAndWhenTheInputEnds() throws Exception {
         try (var h = harness(3)) {
-            h.processElement(Tuple2.of("a", 1L), 10);
-            h.prepareSnapshotPreBarrier(1);
-            assertThat(drain(h)).containsExactly("a@0=1/1");
-
             for (long v = 1; v <= 10; v++) {
                 h.processElement(Tuple2.of("a", v), 10 * v);
             }
@@ -133,6 +147,32 @@ class PaneCombinerTest {
             h.processElement(Tuple2.of("a", 1L), 10);
             h.getOneInputOperator().finish();
             assertThat(drain(h)).as("everything when the input ends").containsExactly("a@0=1/1");
+        }
+    }
+
+    @Test
+    void keepsOpenPartialsInTheCheckpointAndMergesThemOnRestore() throws Exception {
+        OperatorSubtaskState first;
+        OperatorSubtaskState second;
+        try (var h = harness(1_000)) {
+            h.processElement(Tuple2.of("a", 1L), 10);
+            h.processElement(Tuple2.of("b", 2L), 1_010);
+            h.prepareSnapshotPreBarrier(1);
+            first = h.snapshot(1, 1);
+            assertThat(drain(h)).as("nothing emitted for the checkpoint").isEmpty();
+            h.processElement(Tuple2.of("a", 100L), 20); // after the checkpoint: lost with it
+        }
+        try (var h = harness(1_000)) { // another subtask of the same operator
+            h.processElement(Tuple2.of("a", 3L), 30);
+            second = h.snapshot(1, 1);
+        }
+        // Scaled in from two subtasks to one: both subtasks' partials of pane 0 for "a" merge.
+        try (var h =
+                restored(1_000, AbstractStreamOperatorTestHarness.repackageState(first, second))) {
+            h.processWatermark(new Watermark(999));
+            assertThat(drain(h)).containsExactly("a@0=2/4", "W@999");
+            h.processWatermark(new Watermark(1_999));
+            assertThat(drain(h)).containsExactly("b@1000=1/2", "W@1999");
         }
     }
 
