@@ -517,8 +517,8 @@ final class PipelineBench implements AutoCloseable {
                                 "--delivery-guarantee",
                                 exactlyOnce ? "exactly-once" : "at-least-once"));
         JobID job = flink.submitRecommend(config);
-        List<Double> processing = new ArrayList<>();
-        List<Double> visible = new ArrayList<>();
+        LatencySamples processing = new LatencySamples();
+        LatencySamples visible = new LatencySamples();
         // only when asked for: this consumer runs in the JVM whose latency it measures
         LatencySeries series = latencySeries != null ? new LatencySeries() : null;
         AtomicBoolean producing = new AtomicBoolean(true);
@@ -533,8 +533,8 @@ final class PipelineBench implements AutoCloseable {
                     long seen = System.currentTimeMillis();
                     long[] times = RecommendationTimes.read(r.value());
                     if (times[0] >= measureFrom) {
-                        processing.add((double) (times[1] - times[0]));
-                        visible.add((double) (seen - times[0]));
+                        processing.add(times[1] - times[0]);
+                        visible.add(seen - times[0]);
                         if (series != null) {
                             series.add(times[0], times[1] - times[0], seen - times[0]);
                         }
@@ -556,9 +556,11 @@ final class PipelineBench implements AutoCloseable {
         if (series != null) {
             Path file = latencySeries.resolve(run + ".csv");
             series.write(file, measureFrom);
-            log.printf("latency over time: %s%n", file);
+            log.printf(
+                    "latency over time: %s (event_time_s 0 is %s)%n",
+                    file, java.time.Instant.ofEpochMilli(measureFrom));
         }
-        return new LatencyRun(percentiles(processing), percentiles(visible));
+        return new LatencyRun(processing.percentiles(), visible.percentiles());
     }
 
     /**
@@ -730,18 +732,6 @@ final class PipelineBench implements AutoCloseable {
         return Metrics.registry().find("recstream.recommendations").counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count)
                 .sum();
-    }
-
-    private static Latency percentiles(List<Double> values) {
-        if (values.isEmpty()) {
-            return new Latency(Double.NaN, Double.NaN, Double.NaN, 0);
-        }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Latency(at(v, 0.5), at(v, 0.99), at(v, 0.999), v.length);
-    }
-
-    private static double at(double[] sorted, double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     }
 
     /**
