@@ -155,9 +155,15 @@ class RecommendJobITCase {
                         "300ms",
                         "--inference.batch-size",
                         "4096");
-        assertThat(strategies).doesNotContainKey(Strategy.MODEL);
-        assertThat(strategies.getOrDefault(Strategy.DEADLINE_FALLBACK, 0))
-                .isGreaterThan(VALID_EVENTS / 2);
+        int deadline = strategies.getOrDefault(Strategy.DEADLINE_FALLBACK, 0);
+        int scored = strategies.getOrDefault(Strategy.MODEL, 0);
+        assertThat(deadline).isGreaterThan(VALID_EVENTS / 2);
+        // A request that reaches the batcher in the last millisecond of a batch's 300 ms wait is
+        // still inside its deadline when the batch closes and may be scored in time; everything
+        // that waits for the batch to fill is answered by the fallback.
+        assertThat(scored)
+                .as("requests scored by the model out of %d answered warm", scored + deadline)
+                .isLessThan((scored + deadline) / 20);
     }
 
     /**
