@@ -124,44 +124,31 @@ public final class TopicApplier {
      */
     public void awaitLeaders(Collection<String> topics)
             throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ready = true;
-            try {
-                Map<String, TopicDescription> described =
-                        admin.describeTopics(topics).allTopicNames().get();
-                for (TopicDescription d : described.values()) {
-                    for (TopicPartitionInfo p : d.partitions()) {
-                        if (p.leader() == null || p.leader().isEmpty()) {
-                            ready = false;
+        await(
+                () -> {
+                    try {
+                        Map<String, TopicDescription> described =
+                                admin.describeTopics(topics).allTopicNames().get();
+                        Map<TopicPartition, OffsetSpec> probe = new HashMap<>();
+                        for (TopicDescription d : described.values()) {
+                            for (TopicPartitionInfo p : d.partitions()) {
+                                if (p.leader() == null || p.leader().isEmpty()) {
+                                    return "Partitions of " + topics + " have no leader";
+                                }
+                                probe.put(
+                                        new TopicPartition(d.name(), p.partition()),
+                                        OffsetSpec.latest());
+                            }
                         }
+                        // The controller's view can be ahead of the broker that leads the
+                        // partition; asking the leader for its log end offset proves it serves it.
+                        admin.listOffsets(probe).all().get();
+                        return null;
+                    } catch (ExecutionException e) {
+                        // not propagated yet (UnknownTopicOrPartition, NotLeaderOrFollower)
+                        return "Partitions of " + topics + " have no leader";
                     }
-                }
-                if (ready) {
-                    // The controller's view can be ahead of the broker that leads the partition;
-                    // asking the leader for its log end offset proves it serves the partition.
-                    Map<TopicPartition, OffsetSpec> probe = new HashMap<>();
-                    for (TopicDescription d : described.values()) {
-                        for (TopicPartitionInfo p : d.partitions()) {
-                            probe.put(
-                                    new TopicPartition(d.name(), p.partition()),
-                                    OffsetSpec.latest());
-                        }
-                    }
-                    admin.listOffsets(probe).all().get();
-                }
-            } catch (ExecutionException e) {
-                ready = false; // not propagated yet (UnknownTopicOrPartition, NotLeaderOrFollower)
-            }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "Partitions of " + topics + " have no leader after " + timeout);
-            }
-            Thread.sleep(100);
-        }
+                });
     }
 
     /**
@@ -172,29 +159,44 @@ public final class TopicApplier {
     public void awaitConfigs(String topic, Map<String, String> expected)
             throws ExecutionException, InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        await(
+                () -> {
+                    Config config =
+                            admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                    Map<String, String> stale = new HashMap<>();
+                    for (Map.Entry<String, String> e : expected.entrySet()) {
+                        ConfigEntry entry = config == null ? null : config.get(e.getKey());
+                        if (entry == null || !e.getValue().equals(entry.value())) {
+                            stale.put(e.getKey(), entry == null ? null : entry.value());
+                        }
+                    }
+                    return stale.isEmpty()
+                            ? null
+                            : "Topic "
+                                    + topic
+                                    + " still describes "
+                                    + stale
+                                    + ", expected "
+                                    + expected;
+                });
+    }
+
+    /** One look at the cluster: {@code null} when it is as wanted, else what is still missing. */
+    @FunctionalInterface
+    private interface Pending {
+        String check() throws ExecutionException, InterruptedException;
+    }
+
+    /** Looks every 100 ms until nothing is pending; after the timeout, fails naming what is. */
+    private void await(Pending pending) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            Map<String, String> stale = new HashMap<>();
-            for (Map.Entry<String, String> e : expected.entrySet()) {
-                ConfigEntry entry = config == null ? null : config.get(e.getKey());
-                if (entry == null || !e.getValue().equals(entry.value())) {
-                    stale.put(e.getKey(), entry == null ? null : entry.value());
-                }
-            }
-            if (stale.isEmpty()) {
+            String missing = pending.check();
+            if (missing == null) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "Topic "
-                                + topic
-                                + " still describes "
-                                + stale
-                                + " after "
-                                + timeout
-                                + ", expected "
-                                + expected);
+                throw new IllegalStateException(missing + " after " + timeout);
             }
             Thread.sleep(100);
         }
