@@ -65,7 +65,8 @@ public abstract class KafkaJobConfig implements Serializable {
                 new Options.Spec(
                         "flink-conf",
                         "",
-                        "more Flink configuration as KEY=VALUE pairs separated by ';', applied over"
+                        "more Flink configuration as KEY=VALUE pairs separated by ';' (\\; inside a"
+                                + " value), applied over"
                                 + " the job's own settings (for example"
                                 + " state.backend.rocksdb.timer-service.factory=HEAP)"));
         o.add(
@@ -277,13 +278,17 @@ public abstract class KafkaJobConfig implements Serializable {
         return p;
     }
 
-    /** Parses {@code --flink-conf} pairs; throws naming the pair that is not KEY=VALUE. */
+    /**
+     * Parses {@code --flink-conf} pairs, separated by {@code ;}; {@code \;} is a semicolon inside a
+     * value (Flink's own separator for list options). Throws naming the pair that is not KEY=VALUE.
+     */
     public static java.util.LinkedHashMap<String, String> parseFlinkConf(String pairs) {
         java.util.LinkedHashMap<String, String> conf = new java.util.LinkedHashMap<>();
         if (pairs == null) {
             return conf;
         }
-        for (String pair : pairs.split(";")) {
+        for (String escaped : pairs.split("(?<!\\\\);")) {
+            String pair = escaped.replace("\\;", ";");
             if (pair.isBlank()) {
                 continue;
             }

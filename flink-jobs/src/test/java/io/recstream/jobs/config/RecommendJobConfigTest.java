@@ -183,6 +183,18 @@ class RecommendJobConfigTest {
     }
 
     @Test
+    void anEscapedSemicolonStaysInsideItsValue() {
+        RecommendJobConfig c =
+                withFlinkConf("pipeline.classpaths=file:/a.jar\\;file:/b.jar;pipeline.name=x\\;y");
+        assertThat(c.flinkConf)
+                .containsExactly(
+                        java.util.Map.entry("pipeline.classpaths", "file:/a.jar;file:/b.jar"),
+                        java.util.Map.entry("pipeline.name", "x;y"));
+        assertThat(configured(c).get(org.apache.flink.configuration.PipelineOptions.CLASSPATHS))
+                .containsExactly("file:/a.jar", "file:/b.jar");
+    }
+
+    @Test
     void rocksDbDefaultsAreSetAndFlinkConfOverridesThem() {
         org.apache.flink.configuration.ReadableConfig defaults =
                 configured(
