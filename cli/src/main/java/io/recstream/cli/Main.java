@@ -1,5 +1,6 @@
 package io.recstream.cli;
 
+import io.recstream.jobs.config.StartupChecks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,7 +47,15 @@ public final class Main implements Runnable {
                         if (t
                                 instanceof
                                 org.apache.kafka.common.errors.SslAuthenticationException tls) {
-                            commandLine.getErr().println("error: Kafka: " + tlsFailure(tls));
+                            String settings =
+                                    "the client properties' ssl.truststore.location /"
+                                            + " ssl.truststore.password";
+                            commandLine
+                                    .getErr()
+                                    .println(
+                                            "error: Kafka: "
+                                                    + StartupChecks.tlsFailure(
+                                                            tls, "the broker", settings));
                             return 1;
                         }
                         if (t instanceof org.apache.kafka.common.KafkaException) {
@@ -57,20 +66,5 @@ public final class Main implements Runnable {
                     throw ex;
                 });
         return cli.execute(args);
-    }
-
-    /**
-     * A failed TLS handshake, with the deepest cause (which says what was wrong with the
-     * certificate) and the settings that fix it.
-     */
-    static String tlsFailure(org.apache.kafka.common.errors.SslAuthenticationException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return "the TLS handshake with the broker failed ("
-                + root.getMessage()
-                + "): the client properties' ssl.truststore.location / ssl.truststore.password"
-                + " must name a trust store that holds the broker's certificate or its CA";
     }
 }

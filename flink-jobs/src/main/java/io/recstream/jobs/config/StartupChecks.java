@@ -299,20 +299,13 @@ public final class StartupChecks {
             throw unreachable(config, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
-                Throwable root = cause;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
+            if (cause instanceof org.apache.kafka.common.errors.SslAuthenticationException tls) {
                 throw new IllegalArgumentException(
-                        "the TLS handshake with Kafka at --bootstrap-servers "
-                                + config.bootstrapServers
-                                + " failed ("
-                                + root.getMessage()
-                                + "): ssl.truststore.location / ssl.truststore.password"
-                                + credentialsSource(config)
-                                + " must name a trust store that holds the broker's certificate"
-                                + " or its CA",
+                        tlsFailure(
+                                tls,
+                                "Kafka at --bootstrap-servers " + config.bootstrapServers,
+                                "ssl.truststore.location / ssl.truststore.password"
+                                        + credentialsSource(config)),
                         cause);
             }
             if (cause instanceof AuthenticationException) {
@@ -351,6 +344,27 @@ public final class StartupChecks {
                         + credentialsSource(config)
                         + ")",
                 cause);
+    }
+
+    /**
+     * A failed TLS handshake with {@code broker}, with the deepest cause (which says what was wrong
+     * with the certificate) and the {@code settings} that fix it.
+     */
+    public static String tlsFailure(
+            org.apache.kafka.common.errors.SslAuthenticationException e,
+            String broker,
+            String settings) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "the TLS handshake with "
+                + broker
+                + " failed ("
+                + root.getMessage()
+                + "): "
+                + settings
+                + " must name a trust store that holds the broker's certificate or its CA";
     }
 
     private static String credentialsSource(KafkaJobConfig config) {
