@@ -29,41 +29,37 @@ class RecommendationTimesTest {
 
     @Test
     void fieldsInAnyOrderAndNestedNamesDoNotCount() {
-        byte[] json =
-                ("{\"emit_time\": 20, \"items\": [{\"event_time\": 99, \"item_id\": \"a\"}],"
-                                + " \"meta\": {\"emit_time\": 98}, \"event_time\": 5}")
-                        .getBytes(StandardCharsets.UTF_8);
-        assertThat(RecommendationTimes.read(json)).containsExactly(5L, 20L);
+        assertThat(
+                        read(
+                                "{\"emit_time\": 20, \"items\": [{\"event_time\": 99, \"item_id\":"
+                                        + " \"a\"}], \"meta\": {\"emit_time\": 98}, \"event_time\": 5}"))
+                .containsExactly(5L, 20L);
     }
 
     @Test
     void aMissingTimeIsNamed() {
-        byte[] json =
-                "{\"event_time\": 5, \"emit_time\": \"late\"}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> RecommendationTimes.read(json))
+        assertThatThrownBy(() -> read("{\"event_time\": 5, \"emit_time\": \"late\"}"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("emit_time");
     }
 
     @Test
     void namesAndBracesInsideStringsAreNotFields() {
-        byte[] json =
-                ("{\"user_id\": \"a\\\"event_time\\\": 1, {[\", \"event_time\" :\t-7,"
-                                + " \"x\": \"emit_time\", \"emit_time\":42}")
-                        .getBytes(StandardCharsets.UTF_8);
-        assertThat(RecommendationTimes.read(json)).containsExactly(-7L, 42L);
+        assertThat(
+                        read(
+                                "{\"user_id\": \"a\\\"event_time\\\": 1, {[\", \"event_time\" :\t-7,"
+                                        + " \"x\": \"emit_time\", \"emit_time\":42}"))
+                .containsExactly(-7L, 42L);
     }
 
     @Test
     void aFractionOrANonObjectIsRejected() {
-        assertThatThrownBy(
-                        () ->
-                                RecommendationTimes.read(
-                                        "{\"event_time\": 5.5, \"emit_time\": 6}"
-                                                .getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> read("{\"event_time\": 5.5, \"emit_time\": 6}"))
                 .hasMessageContaining("event_time");
-        assertThatThrownBy(
-                        () -> RecommendationTimes.read("[1, 2]".getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> read("[1, 2]")).hasMessageContaining("JSON object");
+    }
+
+    private static long[] read(String json) {
+        return RecommendationTimes.read(json.getBytes(StandardCharsets.UTF_8));
     }
 }
