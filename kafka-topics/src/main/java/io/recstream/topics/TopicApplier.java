@@ -124,6 +124,7 @@ public final class TopicApplier {
      */
     public void awaitLeaders(Collection<String> topics)
             throws ExecutionException, InterruptedException {
+        String noLeader = "Partitions of " + topics + " have no leader";
         await(
                 () -> {
                     try {
@@ -133,7 +134,7 @@ public final class TopicApplier {
                         for (TopicDescription d : described.values()) {
                             for (TopicPartitionInfo p : d.partitions()) {
                                 if (p.leader() == null || p.leader().isEmpty()) {
-                                    return "Partitions of " + topics + " have no leader";
+                                    return noLeader;
                                 }
                                 probe.put(
                                         new TopicPartition(d.name(), p.partition()),
@@ -146,7 +147,7 @@ public final class TopicApplier {
                         return null;
                     } catch (ExecutionException e) {
                         // not propagated yet (UnknownTopicOrPartition, NotLeaderOrFollower)
-                        return "Partitions of " + topics + " have no leader";
+                        return noLeader;
                     }
                 });
     }
