@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recstream.testing.OnnxTelemetryFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code recstream bench --quick} runs every measurement and writes every figure. */
+/**
+ * {@code recstream bench --quick} runs every measurement and writes every figure, and ONNX
+ * Runtime's telemetry stays off in it and its JMH forks.
+ */
 class BenchCommandITCase {
 
     private static final List<String> REQUIRED =
@@ -31,6 +36,7 @@ class BenchCommandITCase {
     @Test
     void quickRunMeasuresEverythingAndWritesTheJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
+        Set<Path> telemetryBefore = OnnxTelemetryFiles.present();
         Cli.Result r =
                 Cli.run(
                         "bench",
@@ -40,6 +46,9 @@ class BenchCommandITCase {
                         "--work-dir",
                         dir.resolve("work").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(OnnxTelemetryFiles.newSince(telemetryBefore))
+                .as("ONNX Runtime telemetry started in the bench or one of its JMH forks")
+                .isEmpty();
         assertThat(r.out()).contains("target").contains("e2e events/s (N=10k, EO)");
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());

@@ -210,8 +210,16 @@ class StandaloneClusterITCase {
         Map<String, String> userOfEvent = new HashMap<>();
         long t0 = System.currentTimeMillis() - 20 * 60_000L;
 
-        // 1. Submit through REST with parallelism 2; the first batch is served.
+        for (long pid : cluster.pids()) {
+            assertThat(StandaloneFlinkCluster.commandLineBytes(pid))
+                    .as("command line of cluster process %d", pid)
+                    .isGreaterThan(StandaloneFlinkCluster.MIN_CLASSPATH);
+        }
+
+        // 1. Submit through REST with parallelism 2; the first batch is served. The JobManager
+        // runs the job's start-up checks (ONNX Runtime included) on its jar-runner thread.
         String job = cluster.run(jarId, RECOMMEND_JOB, recommendArgs(), PARALLELISM);
+        assertThat(cluster.jobManagerAlive()).as("JobManager after the REST submission").isTrue();
         JsonNode running = cluster.awaitRunning(job, Duration.ofMinutes(2));
         assertThat(running.path("vertices").size()).isGreaterThan(1);
         assertThat(taskManagersRunning(job))
@@ -355,6 +363,17 @@ class StandaloneClusterITCase {
                 signals.stream().map(r -> JsonCodec.readSignalValue(r.value())).toList();
         assertThat(values).as("the monitor job wrote window signals").isNotEmpty();
         assertThat(values).allSatisfy(v -> assertThat(v.getValue()).isNotNaN());
+
+        // Nothing was set in the cluster's environment: the job turned ONNX Runtime's telemetry
+        // off in every process that opened the model, before its client could start.
+        assertThat(cluster.jobManagerAlive()).isTrue();
+        for (long pid : cluster.pids()) {
+            assertThat(Path.of("/tmp", "mat-debug-" + pid + ".log"))
+                    .as("ONNX Runtime telemetry started in cluster process %d", pid)
+                    .doesNotExist();
+        }
+        assertThat(java.nio.file.Files.readString(cluster.logs().resolve("jobmanager.log")))
+                .contains("ONNX Runtime telemetry is off");
     }
 
     /** The TaskManager ids that run at least one subtask of the job. */

@@ -53,6 +53,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
                     "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
+    /** Characters of classpath on each cluster JVM's command line, at least. */
+    static final int MIN_CLASSPATH = 8 * 1024;
+
     private static final String BASH_JAVA_UTILS_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -179,7 +182,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private Process launch(String name, String mainClass, String resourceCommand)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = lib.resolve("*").toString();
+        String classpath = longClasspath(lib);
         Path confDir = home.resolve("conf");
         // Memory settings the way bin/taskmanager.sh and bin/jobmanager.sh compute them.
         List<String> resources =
@@ -213,10 +216,54 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         command.add(confDir.toString());
         command.addAll(split(resources.get(resources.size() - 1)));
         Path out = home.resolve("log").resolve(name + ".out");
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        // As an operator who set nothing: whatever keeps ONNX Runtime quiet must come from the job.
+        builder.environment().remove("ORT_DISABLE_TELEMETRY");
+        builder.environment().remove("RECSTREAM_ONNX_TELEMETRY");
+        return builder.start();
+    }
+
+    /**
+     * The jars of {@code lib} by absolute path, the list repeated until it is at least {@value
+     * #MIN_CLASSPATH} characters long: the command line of a JobManager or TaskManager whose
+     * classpath is spelled out (a YARN or Hadoop classpath, a distribution's lib/ listed by {@code
+     * bin/config.sh}), not the short {@code lib/*} wildcard. ONNX Runtime's native start-up has
+     * crashed such processes.
+     */
+    private static String longClasspath(Path lib) throws IOException {
+        List<String> jars;
+        try (var files = Files.list(lib)) {
+            jars =
+                    files.filter(f -> f.toString().endsWith(".jar"))
+                            .map(f -> f.toAbsolutePath().toString())
+                            .sorted()
+                            .toList();
+        }
+        String once = String.join(java.io.File.pathSeparator, jars);
+        StringBuilder classpath = new StringBuilder(once);
+        while (classpath.length() < MIN_CLASSPATH) {
+            classpath.append(java.io.File.pathSeparator).append(once);
+        }
+        return classpath.toString();
+    }
+
+    /** The process ids of the JobManager and every TaskManager started so far. */
+    List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(jobManager.pid());
+        taskManagers.forEach(tm -> pids.add(tm.pid()));
+        return pids;
+    }
+
+    /** Whether the JobManager process is still running. */
+    boolean jobManagerAlive() {
+        return jobManager.isAlive();
+    }
+
+    /** The length in bytes of a running process's command line, as the kernel holds it. */
+    static int commandLineBytes(long pid) throws IOException {
+        return Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")).length;
     }
 
     private static List<String> split(String line) {

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores batches of user histories with the bundle's ONNX model. Holds one {@link OrtSession},
  * which is safe to share between threads; each calling thread brings its own {@link BatchBuffers}.
+ * The environment and the session are created, and the model probed, through {@link
+ * OnnxRuntimeEnvironment}: telemetry off and native start-up on a stack of our own, whatever thread
+ * opens the scorer.
  *
  * <p>The model's contract: inputs {@value #INPUT_ITEMS} int64[B,L] (item indices, padding index =
  * vocabulary size) and {@value #INPUT_WEIGHTS} float[B,L]; outputs {@value #OUTPUT_SCORES}
@@ -64,17 +67,11 @@ public final class OnnxScorer implements AutoCloseable {
             String expectedVersion,
             int expectedItems,
             int intraOpThreads) {
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = OnnxRuntimeEnvironment.get();
         String file = modelFile.toString();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            this.session = env.createSession(file, options);
-        } catch (OrtException e) {
-            throw new InvalidModelBundleException(
-                    file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
-        }
+        this.session =
+                OnnxRuntimeEnvironment.onNativeStack(
+                        "open " + file, () -> openSession(env, file, intraOpThreads));
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             Map<String, NodeInfo> outputs = session.getOutputInfo();
@@ -119,7 +116,12 @@ public final class OnnxScorer implements AutoCloseable {
             require(retrieve > 0, file, "metadata '" + META_RETRIEVE + "' is missing");
             this.paddingIndex = expectedItems;
             this.version = expectedVersion;
-            probe(file, expectedItems);
+            OnnxRuntimeEnvironment.onNativeStack(
+                    "score test users with " + file,
+                    () -> {
+                        probe(file, expectedItems);
+                        return null;
+                    });
             LOG.info(
                     "Loaded model {} version {}: inputs {}, outputs {}, metadata {}",
                     file,
@@ -137,6 +139,18 @@ public final class OnnxScorer implements AutoCloseable {
                 throw ib;
             }
             throw new InvalidModelBundleException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession openSession(OrtEnvironment env, String file, int intraOpThreads) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return env.createSession(file, options);
+        } catch (OrtException e) {
+            throw new InvalidModelBundleException(
+                    file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.recstream.model.OnnxRuntimeEnvironment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -40,12 +41,19 @@ public class MatMulBenchmark {
 
     @Setup
     public void open() throws OrtException {
-        env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            session = env.createSession(SyntheticModels.matMul(size).toString(), options);
-        }
+        env = OnnxRuntimeEnvironment.get();
+        String model = SyntheticModels.matMul(size).toString();
+        session =
+                OnnxRuntimeEnvironment.onNativeStack(
+                        "open " + model,
+                        () -> {
+                            try (OrtSession.SessionOptions options =
+                                    new OrtSession.SessionOptions()) {
+                                options.setIntraOpNumThreads(threads);
+                                options.setInterOpNumThreads(1);
+                                return env.createSession(model, options);
+                            }
+                        });
         FloatBuffer data =
                 ByteBuffer.allocateDirect(size * size * Float.BYTES)
                         .order(ByteOrder.nativeOrder())
