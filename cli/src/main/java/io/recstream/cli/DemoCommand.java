@@ -77,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "events per second (default: ${DEFAULT-VALUE})")
     int rate;
 
+    @InputPath(InputPath.Kind.DIRECTORY)
     @Option(
             names = "--model",
             description = "model bundle to serve (default: train one on generated history)")
@@ -87,6 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "use this Kafka cluster instead of the embedded broker")
     String bootstrapServers;
 
+    @InputPath
     @Option(
             names = "--command-config",
             description = "client properties file for --bootstrap-servers (security settings)")
@@ -187,6 +189,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan plan = validate();
+        if (bootstrapServers != null) {
+            // before training: an unreachable cluster fails in seconds, not after the model
+            KafkaReachability.require(
+                    KafkaClients.properties(bootstrapServers, commandConfig), "--command-config");
+        }
         PrintStream out = System.out;
         Path work = workDir != null ? workDir : Files.createTempDirectory("recstream-demo-");
         Files.createDirectories(work);

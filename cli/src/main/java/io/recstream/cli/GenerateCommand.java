@@ -43,6 +43,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "send live traffic to this Kafka cluster")
     String bootstrapServers;
 
+    @InputPath
     @Option(names = "--command-config", description = "client properties file (security settings)")
     Path commandConfig;
 
@@ -73,6 +74,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((history == null) == (bootstrapServers == null)) {
             throw new IllegalArgumentException(
                     "give exactly one of --history DIR or --bootstrap-servers H:P");
+        }
+        if (bootstrapServers != null) {
+            KafkaReachability.require(
+                    KafkaClients.properties(bootstrapServers, commandConfig), "--command-config");
         }
         SyntheticWorld world = SyntheticWorld.demo(seed);
         long now = System.currentTimeMillis();

@@ -54,15 +54,18 @@ import picocli.CommandLine.Option;
                         + " to --bootstrap-servers for jobs running on a Flink cluster.")
 public final class ReplayCommand implements Callable<Integer> {
 
+    @InputPath
     @Option(names = "--interactions", required = true, description = "interactions CSV")
     Path interactions;
 
+    @InputPath
     @Option(
             names = "--items",
             description =
                     "items CSV (accepted for symmetry with train; the model bundle carries the categories)")
     Path items;
 
+    @InputPath(InputPath.Kind.DIRECTORY)
     @Option(
             names = "--model",
             description = "model bundle directory (required unless --produce-only)")
@@ -90,6 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "use this Kafka cluster instead of the embedded broker")
     String bootstrapServers;
 
+    @InputPath
     @Option(
             names = "--command-config",
             description = "client properties file for --bootstrap-servers")
@@ -207,6 +211,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--feedback and --retime go with --produce-only (--monitor sends feedback)");
             }
+        }
+        if (bootstrapServers != null) {
+            KafkaReachability.require(
+                    KafkaClients.properties(bootstrapServers, commandConfig), "--command-config");
         }
         ModelBundle bundle = model == null ? null : ModelBundle.load(model);
         CsvInput csv = input.toCsvInput();

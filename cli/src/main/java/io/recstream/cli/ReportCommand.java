@@ -55,6 +55,7 @@ import picocli.CommandLine.Option;
                         + " with the chart and the alerts.")
 public final class ReportCommand implements Callable<Integer> {
 
+    @InputPath
     @Option(names = "--series", required = true, description = "series file (JSON lines)")
     Path series;
 

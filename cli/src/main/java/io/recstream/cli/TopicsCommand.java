@@ -29,11 +29,13 @@ public final class TopicsCommand implements Runnable {
                 description = "Kafka bootstrap servers, host:port[,host:port]")
         String bootstrapServers;
 
+        @InputPath
         @Option(
                 names = "--command-config",
                 description = "client properties file (security.protocol, sasl.*, ssl.*)")
         Path commandConfig;
 
+        @InputPath
         @Option(
                 names = "--file",
                 description =
@@ -48,6 +50,7 @@ public final class TopicsCommand implements Runnable {
 
         Admin admin() {
             java.util.Properties p = KafkaClients.properties(bootstrapServers, commandConfig);
+            KafkaReachability.require(p, "--command-config");
             long ms = timeout().toMillis();
             p.putIfAbsent("default.api.timeout.ms", Long.toString(ms));
             p.putIfAbsent("request.timeout.ms", Long.toString(Math.min(ms, 30_000)));

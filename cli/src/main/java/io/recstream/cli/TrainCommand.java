@@ -23,12 +23,14 @@ import picocli.CommandLine.Option;
                         + " against the popular-items baseline.")
 public final class TrainCommand implements Callable<Integer> {
 
+    @InputPath
     @Option(
             names = "--interactions",
             required = true,
             description = "interactions CSV (with a header row)")
     Path interactions;
 
+    @InputPath
     @Option(
             names = "--items",
             required = true,
@@ -41,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--train-until",
             description =
-                    "train on events before this time (ISO date, instant or epoch ms); later events are the hold-out (default: the first 80% of events)")
+                    "train on events before this time (ISO date, instant or epoch ms); later events are the hold-out (default: the first 80%% of events)")
     String trainUntil;
 
     @Mixin InputOptions input;

@@ -38,7 +38,7 @@ class BenchOptionsTest {
         Cli.Result r = Cli.run("bench", "--kafka-properties", "/no/such/client.properties");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err())
-                .contains("--kafka-properties /no/such/client.properties: cannot be read");
+                .contains("error: --kafka-properties /no/such/client.properties: no such file");
     }
 
     @Test

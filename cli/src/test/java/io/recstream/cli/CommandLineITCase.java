@@ -3,6 +3,7 @@ package io.recstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.testing.KafkaBroker;
+import io.recstream.testing.OnnxTelemetryFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class CommandLineITCase {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("--rate")
                 .contains("--duration")
-                .contains("error: Kafka: ");
+                .contains("error: cannot reach Kafka at 127.0.0.1:1");
     }
 
     @Test
@@ -199,6 +200,7 @@ class CommandLineITCase {
                             }
                         });
         scraper.start();
+        java.util.Set<java.nio.file.Path> telemetryBefore = OnnxTelemetryFiles.present();
         String out =
                 captureOut(
                         () ->
@@ -227,6 +229,9 @@ class CommandLineITCase {
                                                         Integer.toString(port)))
                                         .isZero());
         scraper.interrupt();
+        assertThat(OnnxTelemetryFiles.newSince(telemetryBefore))
+                .as("ONNX Runtime telemetry started in the demo")
+                .isEmpty();
         assertThat(scraped.get())
                 .as("metrics served while the demo ran")
                 .contains("recstream_recommendations_total{model_version=")

@@ -225,7 +225,7 @@ class ReportCommandTest {
                                 "--out",
                                 "x.png"))
                 .contains("--series")
-                .contains("cannot be read");
+                .contains("absent.jsonl: no such file");
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
         assertThat(errorOf("report", "--series", empty.toString(), "--out", "x.png"))
                 .contains("holds no signal values");

@@ -1,5 +1,6 @@
 package io.recstream.cli.bench;
 
+import io.recstream.cli.InputPath;
 import io.recstream.cli.bench.SectionProfiler.Window;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + " --flink-conf), e.g. state.backend.rocksdb.timer-service.factory=HEAP")
     String flinkConf;
 
+    @InputPath
     @Option(
             names = "--kafka-properties",
             paramLabel = "FILE",
