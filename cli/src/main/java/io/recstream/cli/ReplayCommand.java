@@ -546,8 +546,12 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         System.out.printf(
-                "wrote %,d recommendations to %s in %.1f s%n",
-                written.get(), out, (System.nanoTime() - started) / 1e9);
+                "wrote %,d recommendations to %s in %.1f s; %,d re-sent events (an event_id"
+                        + " already seen) answered once%n",
+                written.get(),
+                out,
+                (System.nanoTime() - started) / 1e9,
+                (long) io.recstream.jobs.dedup.Deduplicate.counter("interaction").count());
         if (monitor) {
             List<String> lines = SeriesFile.lines(signalRecords, alertRecords);
             if (series != null) {

@@ -108,6 +108,7 @@ public final class MonitorJobConfig extends KafkaJobConfig {
                     new Options.Spec(
                             "alert." + signal + ".exit", null, "exit threshold of " + signal));
         }
+        o.addAll(DedupSettings.options());
         OPTIONS = List.copyOf(o);
     }
 
@@ -121,6 +122,7 @@ public final class MonitorJobConfig extends KafkaJobConfig {
     public final int k;
     public final double smoothing;
     public final Map<String, AlertRule> alertRules;
+    public final DedupSettings dedup;
 
     private MonitorJobConfig(Options o) {
         super(o);
@@ -129,6 +131,7 @@ public final class MonitorJobConfig extends KafkaJobConfig {
         alertsTopic = o.string("alerts-topic");
         signalsTopic = o.string("signals-topic");
         horizon = o.duration("horizon");
+        dedup = DedupSettings.from(o, ServingParameters.fromCard(bundle.card()).historyWindow());
         allowedLateness = o.duration("allowed-lateness");
         window = o.duration("window");
         slide = o.duration("slide");

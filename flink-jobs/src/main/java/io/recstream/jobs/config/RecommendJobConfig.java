@@ -68,6 +68,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
                         "popularity.window", "1h", "popularity counting window (event time)"));
         o.add(new Options.Spec("popularity.slide", "1m", "how often popularity is updated"));
         o.add(new Options.Spec("popularity.top", "100", "popular items kept for the fallback"));
+        o.addAll(DedupSettings.options());
         OPTIONS = List.copyOf(o);
     }
 
@@ -82,6 +83,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
     public final Duration popularityWindow;
     public final Duration popularitySlide;
     public final int popularityTop;
+    public final DedupSettings dedup;
 
     private RecommendJobConfig(Options o) {
         super(o);
@@ -128,6 +130,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
                             + ")");
         }
         popularityTop = o.intValue("popularity.top", 1, 100_000);
+        dedup = DedupSettings.from(o, serving.historyWindow());
     }
 
     public static RecommendJobConfig fromArgs(String... args) {

@@ -4,6 +4,8 @@ import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.StartupChecks;
+import io.recstream.jobs.dedup.Deduplicated;
+import io.recstream.jobs.dedup.Identities;
 import io.recstream.jobs.drift.AlertFunction;
 import io.recstream.jobs.drift.InputStats;
 import io.recstream.jobs.drift.RecommendationStats;
@@ -128,9 +130,33 @@ public final class MonitorJob {
                 .uid("dead-letters-sink")
                 .name("Kafka: dead-letters");
 
+        // Each request is counted once: a re-sent recommendation (same request key) or feedback
+        // record (same fields) is dropped before anything joins or counts it.
+        DataStream<Recommendation> uniqueRecs =
+                Deduplicated.byUser(
+                        recs,
+                        Recommendation::getUserId,
+                        "recommendation",
+                        new Identities.OfRecommendation(),
+                        config.dedup,
+                        config.dedup.window(),
+                        "dedup-recommendations",
+                        "Drop re-sent recommendations (RocksDB)");
+        DataStream<Feedback> uniqueFeedback =
+                Deduplicated.byUser(
+                        fb,
+                        Feedback::getUserId,
+                        "feedback",
+                        new Identities.OfFeedback(),
+                        config.dedup,
+                        config.dedup.window(),
+                        "dedup-feedback",
+                        "Drop re-sent feedback (RocksDB)");
         SingleOutputStreamOperator<Outcome> outcomes =
-                recs.keyBy(Recommendation::getUserId)
-                        .connect(fb.keyBy(Feedback::getUserId))
+                Deduplicated.keyedByUser(uniqueRecs, Recommendation::getUserId, config.dedup)
+                        .connect(
+                                Deduplicated.keyedByUser(
+                                        uniqueFeedback, Feedback::getUserId, config.dedup))
                         .process(
                                 new GroundTruthJoin(
                                         config.horizon.toMillis(),
@@ -177,7 +203,7 @@ public final class MonitorJob {
         // Ticks are counted per pane in memory first (see PreAggregation): the window state is
         // then updated a few times per pane rather than once per record.
         DataStream<Tuple2<Long, Long>> recommendationTicks =
-                ticks(recs, true, "recommendation-ticks", "Recommendation");
+                ticks(uniqueRecs, true, "recommendation-ticks", "Recommendation");
         DataStream<Tuple2<Long, Long>> outcomeTicks =
                 ticks(outcomes, false, "outcome-ticks", "Outcome");
         DataStream<SignalValue> completeness =
@@ -193,7 +219,7 @@ public final class MonitorJob {
         RecommendationStats recStats = new RecommendationStats(config.model, config.smoothing);
         DataStream<SignalValue> recDrift =
                 driftSignals(
-                        recs,
+                        uniqueRecs,
                         recStats.aggregate(),
                         recStats.signals(),
                         RecommendationStats.Counts.class,

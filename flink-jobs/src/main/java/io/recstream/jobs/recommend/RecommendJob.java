@@ -4,6 +4,8 @@ import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.config.StartupChecks;
+import io.recstream.jobs.dedup.Deduplicated;
+import io.recstream.jobs.dedup.Identities;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
@@ -33,7 +35,8 @@ import org.apache.flink.types.Either;
  * The recommend job:
  *
  * <pre>
- * interactions (Kafka) → validate (bad → dead-letters) → keyBy(user) → recent items (RocksDB, TTL)
+ * interactions (Kafka) → validate (bad → dead-letters) → keyBy(user) → drop re-sent events (RocksDB)
+ *                      → recent items (RocksDB, TTL), on the same partitioning
  *                      → item popularity (sliding window) ──broadcast──┘
  *   → scoring requests → micro-batched ONNX scoring (async, deadline) → recommendations (Kafka, exactly once)
  * </pre>
@@ -96,7 +99,17 @@ public final class RecommendJob {
                 .uid("dead-letters-sink")
                 .name("Kafka: dead-letters");
         DataStream<Interaction> interactions =
-                parsed.map(new ItemIndexFunction(config.model)).name("Vocabulary index");
+                Deduplicated.byUser(
+                                parsed,
+                                Interaction::getUserId,
+                                "interaction",
+                                new Identities.OfInteraction(),
+                                config.dedup,
+                                config.stateTtl,
+                                "dedup-interactions",
+                                "Drop re-sent interactions (RocksDB)")
+                        .map(new ItemIndexFunction(config.model))
+                        .name("Vocabulary index");
 
         BroadcastStream<PopularItems> popular =
                 Popularity.topItems(
@@ -107,8 +120,7 @@ public final class RecommendJob {
                         .broadcast(UserHistoryFunction.POPULAR_STATE);
 
         DataStream<ScoringRequest> requests =
-                interactions
-                        .keyBy(Interaction::getUserId)
+                Deduplicated.keyedByUser(interactions, Interaction::getUserId, config.dedup)
                         .connect(popular)
                         .process(
                                 new UserHistoryFunction(

@@ -16,7 +16,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -88,11 +87,7 @@ public final class UserHistoryFunction
     public static ValueStateDescriptor<RecentItems> historyDescriptor(Duration stateTtl) {
         ValueStateDescriptor<RecentItems> descriptor =
                 new ValueStateDescriptor<>("recent-items", TypeInformation.of(RecentItems.class));
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(stateTtl)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .build());
+        descriptor.enableTimeToLive(UserStateTtl.of(stateTtl));
         return descriptor;
     }
 
