@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record DedupSettings(boolean enabled, Duration window, int maxIds) implements Serializable {
 
-    public static final int DEFAULT_MAX_IDS = 128;
+    public static final int DEFAULT_MAX_IDS = 64;
 
     static List<Options.Spec> options() {
         return List.of(
@@ -29,7 +29,7 @@ public record DedupSettings(boolean enabled, Duration window, int maxIds) implem
                 new Options.Spec(
                         "dedup.max-ids",
                         Integer.toString(DEFAULT_MAX_IDS),
-                        "the most ids remembered per user (12 bytes each)"));
+                        "the most ids remembered per user (8 bytes each)"));
     }
 
     static DedupSettings from(Options o, Duration historyWindow) {

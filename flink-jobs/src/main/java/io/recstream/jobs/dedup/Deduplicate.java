@@ -18,8 +18,8 @@ import org.apache.flink.util.Collector;
  * recstream_records_duplicate_total{kind}} and dropped. Producers retry, restart and replay
  * upstream: each of those sends the same event again with the same id.
  *
- * <p>State per key: the packed {@link SeenIds} (12 bytes an id) with a processing-time TTL, so a
- * key that goes quiet costs nothing once it expires.
+ * <p>State per key: the packed {@link SeenIds} (8 bytes an id, 8 for the newest time) with a
+ * processing-time TTL, so a key that goes quiet costs nothing once it expires.
  *
  * @param <T> the record type
  */
@@ -83,9 +83,10 @@ public final class Deduplicate<T> extends KeyedProcessFunction<String, T, T> {
 
     @Override
     public void processElement(T record, Context ctx, Collector<T> out) throws Exception {
+        byte[] current = seen.value();
         byte[] next =
                 SeenIds.offer(
-                        seen.value(),
+                        current,
                         identity.idHash(record),
                         identity.eventTime(record),
                         windowMillis,
@@ -94,7 +95,9 @@ public final class Deduplicate<T> extends KeyedProcessFunction<String, T, T> {
             duplicates.increment();
             return;
         }
-        seen.update(next);
+        if (next != current) {
+            seen.update(next);
+        }
         out.collect(record);
     }
 }

@@ -3,81 +3,60 @@ package io.recstream.jobs.dedup;
 import java.nio.ByteBuffer;
 
 /**
- * The ids one key (a user) has recently seen, packed for keyed state: per id a 64-bit hash and the
- * event time in whole seconds (unsigned 32 bits, good until 2106), 12 bytes, kept in event-time
- * order. An id counts as seen while its event time is within {@code window} of the newest event
- * time the key has seen, and while it is among the {@code maxIds} newest; an id forgotten either
- * way is new again.
+ * The ids one key (a user) has recently seen, packed for keyed state: the newest event time the key
+ * has seen (8 bytes), then a 64-bit hash per id (8 bytes each), oldest first.
  *
- * <p>Two different ids of one key collide with probability about n²/2⁶⁵ for n ids kept: about one
- * in 10¹⁵ for 128.
+ * <p>A record is a duplicate when its id's hash is kept and its own event time is within {@code
+ * window} of that newest time: a re-sent event carries the event time of its original, so this is
+ * "the original was seen, and not longer than the window ago". At most {@code maxIds} hashes are
+ * kept, the oldest dropped first; an id forgotten that way, or a copy older than the window, is a
+ * new event again.
+ *
+ * <p>Two different ids of one key collide with probability about n/2⁶⁴ per new id for n ids kept:
+ * one in 3·10¹⁷ for 64 (the default).
  */
 public final class SeenIds {
 
-    static final int ENTRY_BYTES = Long.BYTES + Integer.BYTES;
+    static final int HEADER_BYTES = Long.BYTES;
 
     private SeenIds() {}
 
     /**
      * Offers an id to the set packed in {@code packed} (null: empty).
      *
-     * @return null if the id was seen within the window (a duplicate: nothing changes), else the
-     *     new packed set, with the id added and what fell out of the window or the count removed
+     * @return null if the record is a duplicate (nothing changes), else the new packed set: the id
+     *     added (unless the record is older than the window) and the oldest id beyond {@code
+     *     maxIds} dropped
      */
     public static byte[] offer(
             byte[] packed, long hash, long eventTimeMillis, long windowMillis, int maxIds) {
-        int n = packed == null ? 0 : packed.length / ENTRY_BYTES;
+        int n = size(packed);
         ByteBuffer in = packed == null ? null : ByteBuffer.wrap(packed);
-        long seconds = Math.max(0, Math.floorDiv(eventTimeMillis, 1000L));
-        long newest = seconds;
-        for (int i = 0; i < n; i++) {
-            newest = Math.max(newest, time(in, i));
-        }
-        long oldestKept = newest - Math.floorDiv(windowMillis, 1000L);
-        for (int i = 0; i < n; i++) {
-            if (in.getLong(i * ENTRY_BYTES) == hash && time(in, i) >= oldestKept) {
-                return null;
+        long newest = in == null ? Long.MIN_VALUE : in.getLong(0);
+        boolean inWindow = newest == Long.MIN_VALUE || eventTimeMillis >= newest - windowMillis;
+        if (inWindow) {
+            for (int i = 0; i < n; i++) {
+                if (in.getLong(HEADER_BYTES + i * Long.BYTES) == hash) {
+                    return null;
+                }
             }
+        } else {
+            // older than the window: answered as new, and not remembered
+            return packed;
         }
-        // keep the entries inside the window, insert the new one in time order, then drop the
-        // oldest beyond maxIds
-        long[] hashes = new long[n + 1];
-        long[] times = new long[n + 1];
-        int kept = 0;
-        // an id already older than the window is answered as new but not remembered
-        boolean inserted = seconds < oldestKept;
-        for (int i = 0; i < n; i++) {
-            long t = time(in, i);
-            if (t < oldestKept) {
-                continue;
-            }
-            if (!inserted && seconds < t) {
-                hashes[kept] = hash;
-                times[kept++] = seconds;
-                inserted = true;
-            }
-            hashes[kept] = in.getLong(i * ENTRY_BYTES);
-            times[kept++] = t;
+        int keep = Math.min(n, maxIds - 1);
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + (keep + 1) * Long.BYTES);
+        out.putLong(Math.max(newest, eventTimeMillis));
+        for (int i = n - keep; i < n; i++) {
+            out.putLong(in.getLong(HEADER_BYTES + i * Long.BYTES));
         }
-        if (!inserted) {
-            hashes[kept] = hash;
-            times[kept++] = seconds;
-        }
-        int from = Math.max(0, kept - maxIds);
-        ByteBuffer out = ByteBuffer.allocate((kept - from) * ENTRY_BYTES);
-        for (int i = from; i < kept; i++) {
-            out.putLong(hashes[i]).putInt((int) times[i]);
-        }
+        out.putLong(hash);
         return out.array();
     }
 
     /** How many ids the packed set holds. */
     public static int size(byte[] packed) {
-        return packed == null ? 0 : packed.length / ENTRY_BYTES;
-    }
-
-    private static long time(ByteBuffer in, int i) {
-        return Integer.toUnsignedLong(in.getInt(i * ENTRY_BYTES + Long.BYTES));
+        return packed == null ? 0 : (packed.length - HEADER_BYTES) / Long.BYTES;
     }
 
     /**
