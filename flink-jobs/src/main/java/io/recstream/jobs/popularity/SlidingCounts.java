@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
  * and one timer per item and slide, instead of an update and a timer for every window a pane falls
  * in.
  */
-final class SlidingCounts extends KeyedProcessFunction<Integer, ItemCount, ItemCount> {
+public final class SlidingCounts extends KeyedProcessFunction<Integer, ItemCount, ItemCount> {
 
     private final long window;
     private final long slide;
@@ -24,7 +24,7 @@ final class SlidingCounts extends KeyedProcessFunction<Integer, ItemCount, ItemC
     /** Pairs of (pane end, count), oldest first. */
     private transient ValueState<long[]> panes;
 
-    SlidingCounts(long windowMillis, long slideMillis) {
+    public SlidingCounts(long windowMillis, long slideMillis) {
         if (slideMillis <= 0 || windowMillis % slideMillis != 0) {
             throw new IllegalArgumentException("the window must be a multiple of the slide");
         }
