@@ -60,7 +60,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * operator gives others, which each test's comment names).
  *
  * <p>For a new release: check out the previous release's code, copy this class in, and run {@code
- * ./mvnw -pl flink-jobs test -Dtest=StateMigrationTest#writeSnapshots
+ * ./mvnw -pl flink-jobs -am test -Dtest='StateMigrationTest#write*'
  * -Drecstream.migration.write=$PWD/flink-jobs/src/test/resources/migration/<release>} there; then
  * add the release to {@link #RELEASES} here. Every release stays in the list.
  */
@@ -135,6 +135,64 @@ class StateMigrationTest {
             assertThat(alertStates(h)).containsExactly(AlertState.FIRING);
             write(h.snapshot(1, 1), dir, "alert");
         }
+    }
+
+    /**
+     * Writes the operator uids of both jobs' graphs, one per line: a savepoint of this release maps
+     * its state to these.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "recstream.migration.write", matches = ".+")
+    void writeUids() throws Exception {
+        Path dir = Path.of(System.getProperty("recstream.migration.write"));
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("uids.txt"), uids(dir.resolve("model")));
+    }
+
+    /** The uids of every operator of both jobs, sorted, as {@code job:uid}. */
+    private static List<String> uids(Path model) throws Exception {
+        java.util.TreeSet<String> uids = new java.util.TreeSet<>();
+        String[] args = {"--bootstrap-servers", "localhost:9092", "--model", model.toString()};
+        var recommendConfig = io.recstream.jobs.config.RecommendJobConfig.fromArgs(args);
+        var env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment();
+        io.recstream.jobs.recommend.RecommendJob.forKafka(recommendConfig).build(env);
+        env.getStreamGraph()
+                .getStreamNodes()
+                .forEach(
+                        n -> {
+                            if (n.getTransformationUID() != null) {
+                                uids.add("recommend:" + n.getTransformationUID());
+                            }
+                        });
+        var monitorConfig = io.recstream.jobs.config.MonitorJobConfig.fromArgs(args);
+        var monitorEnv =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment();
+        io.recstream.jobs.monitor.MonitorJob.forKafka(monitorConfig).build(monitorEnv);
+        monitorEnv
+                .getStreamGraph()
+                .getStreamNodes()
+                .forEach(
+                        n -> {
+                            if (n.getTransformationUID() != null) {
+                                uids.add("monitor:" + n.getTransformationUID());
+                            }
+                        });
+        return List.copyOf(uids);
+    }
+
+    /**
+     * Every operator uid of the release is still in the jobs' graphs, so its savepoints map onto
+     * them without {@code --allowNonRestoredState}. New operators may be added.
+     */
+    @ParameterizedTest(name = "release {0}")
+    @MethodSource("releases")
+    void everyOperatorUidOfTheReleaseIsStillThere(String release) throws Exception {
+        List<String> before = Files.readAllLines(RESOURCES.resolve(release).resolve("uids.txt"));
+        assertThat(before).isNotEmpty().contains("recommend:user-history");
+        assertThat(uids(model(release))).containsAll(before);
     }
 
     private static void write(OperatorSubtaskState state, Path dir, String name) throws Exception {
