@@ -228,6 +228,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("starting Kafka (KRaft) in this JVM...");
             kafka = EmbeddedKafka.start();
             bootstrap = kafka.bootstrapServers();
+            out.printf(
+                    "Kafka is at %s while the demo runs: point your own clients at it, e.g."
+                            + " kcat -C -b %s -t recommendations -q%n",
+                    bootstrap, bootstrap);
         }
         Properties client = KafkaClients.properties(bootstrap, commandConfig);
         if (metricsPort != null) {
@@ -290,6 +294,7 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicLong eventsValid = new AtomicLong();
         final AtomicLong recommendations = new AtomicLong();
         final AtomicLong primed = new AtomicLong();
+        final AtomicLong foreign = new AtomicLong();
         final AtomicLong feedbackSent = new AtomicLong();
         final Map<Strategy, AtomicLong> strategies = new ConcurrentHashMap<>();
         final LatencyRecorder latency = new LatencyRecorder();
@@ -369,6 +374,12 @@ public final class DemoCommand implements Callable<Integer> {
                                     String key = new String(r.key(), StandardCharsets.UTF_8);
                                     if (key.startsWith(PRIME_PREFIX)) {
                                         stats.primed.incrementAndGet();
+                                        return;
+                                    }
+                                    if (!key.startsWith(run + "-")) {
+                                        // another producer's event on a shared cluster: not
+                                        // the demo's to count
+                                        stats.foreign.incrementAndGet();
                                         return;
                                     }
                                     Recommendation rec = JsonCodec.readRecommendation(r.value());
@@ -535,10 +546,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.printf(
                     "generator stopped; waiting for the last recommendations (next checkpoint)...%n");
+            long expected = stats.eventsValid.get();
+            long drainDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (stats.recommendations.get() < expected && System.nanoTime() < drainDeadline) {
+                Thread.sleep(100);
+            }
             boolean drained =
-                    recs.awaitCount(
-                                    stats.eventsValid.get() + stats.primed.get(),
-                                    Duration.ofSeconds(90))
+                    stats.recommendations.get() >= expected
                             & dead.awaitCount(
                                     stats.eventsIn.get() - stats.eventsValid.get(),
                                     Duration.ofSeconds(30));
@@ -608,7 +622,13 @@ public final class DemoCommand implements Callable<Integer> {
         s.put("events_in", stats.eventsIn.get());
         s.put("events_valid", stats.eventsValid.get());
         s.put("dead_letters", deadLetters);
+        // re-sent events (an event_id the user already had) that the job answered once
+        s.put(
+                "duplicates_dropped",
+                (long) io.recstream.jobs.dedup.Deduplicate.counter("interaction").count());
         s.put("recommendations_out", stats.recommendations.get());
+        // on a shared cluster: recommendations for other producers' events on the same topics
+        s.put("recommendations_not_ours", stats.foreign.get());
         s.put("cold_start_recommendations", stats.strategy(Strategy.POPULAR));
         s.put("model_recommendations", stats.strategy(Strategy.MODEL));
         s.put("deadline_fallbacks", stats.strategy(Strategy.DEADLINE_FALLBACK));

@@ -155,6 +155,96 @@ class CommandLineITCase {
         }
     }
 
+    /**
+     * Waits for the interactions topic on {@code bootstrap} (the demo creates it), then sends
+     * {@code n} valid interactions of its own while the demo runs.
+     */
+    private static void produceForeign(
+            String bootstrap, int n, java.util.concurrent.atomic.AtomicInteger sent) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("max.block.ms", "5000");
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                    new org.apache.kafka.clients.producer.KafkaProducer<>(
+                            p,
+                            new org.apache.kafka.common.serialization.StringSerializer(),
+                            new org.apache.kafka.common.serialization.StringSerializer())) {
+                producer.partitionsFor("interactions");
+                Thread.sleep(8_000); // the jobs are running by now
+                for (int i = 0; i < n; i++) {
+                    String json =
+                            "{\"event_id\":\"other-app-"
+                                    + i
+                                    + "\",\"user_id\":\"other-user-"
+                                    + i
+                                    + "\",\"item_id\":\"i1\",\"type\":\"CLICK\",\"timestamp\":"
+                                    + System.currentTimeMillis()
+                                    + "}";
+                    producer.send(
+                                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                            "interactions", "other-user-" + i, json))
+                            .get();
+                    Thread.sleep(50);
+                }
+                sent.set(n);
+                return;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception notYet) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * On a cluster that other producers also write to, the demo counts only the recommendations
+     * that answer its own events: it used to fail with "N valid events but N+M recommendations".
+     */
+    @Test
+    void onASharedClusterTheDemoCountsOnlyItsOwnRequests(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path summary = dir.resolve("summary.json");
+        try (KafkaBroker.Running kafka = KafkaBroker.start(KafkaBroker.Kind.configured())) {
+            java.util.concurrent.atomic.AtomicInteger foreignSent =
+                    new java.util.concurrent.atomic.AtomicInteger();
+            Thread foreign =
+                    new Thread(() -> produceForeign(kafka.bootstrapServers(), 40, foreignSent));
+            foreign.start();
+            String out =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "demo",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers(),
+                                                            "--duration",
+                                                            "20s",
+                                                            "--rate",
+                                                            "100",
+                                                            "--work-dir",
+                                                            dir.resolve("work").toString(),
+                                                            "--summary",
+                                                            summary.toString()))
+                                            .isZero());
+            foreign.join(10_000);
+            assertThat(foreignSent.get()).as("events another producer sent").isEqualTo(40);
+            com.fasterxml.jackson.databind.JsonNode s =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());
+            assertThat(s.get("recommendations_out").asLong())
+                    .as(out)
+                    .isEqualTo(s.get("events_valid").asLong());
+            assertThat(s.get("recommendations_not_ours").asLong()).isEqualTo(40);
+        }
+    }
+
     @Test
     void demoServesEveryValidEventAndMonitorsIt(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
@@ -229,6 +319,7 @@ class CommandLineITCase {
                                                         Integer.toString(port)))
                                         .isZero());
         scraper.interrupt();
+        assertThat(out).containsPattern("Kafka is at localhost:\\d+ while the demo runs");
         assertThat(OnnxTelemetryFiles.newSince(telemetryBefore))
                 .as("ONNX Runtime telemetry started in the demo")
                 .isEmpty();
@@ -246,6 +337,7 @@ class CommandLineITCase {
         assertThat(s.get("dead_letters").asLong())
                 .isEqualTo(s.get("events_in").asLong() - s.get("events_valid").asLong());
         assertThat(s.get("complete").asBoolean()).isTrue();
+        assertThat(s.get("recommendations_not_ours").asLong()).isZero();
         assertThat(s.get("outcomes").asLong()).isPositive();
         assertThat(s.get("hit_rate_at_k").asDouble()).isBetween(0.0, 1.0);
         assertThat(s.get("alerts").isArray()).isTrue();

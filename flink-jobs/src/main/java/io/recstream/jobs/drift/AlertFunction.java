@@ -39,6 +39,24 @@ public final class AlertFunction extends KeyedProcessFunction<String, SignalValu
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "alert-status", TypeInformation.of(AlertStatus.class)));
+        // Registered at 0 from the start, so a dashboard shows "no alerts" on a healthy system
+        // rather than no data.
+        for (String signal : rules.keySet()) {
+            for (AlertState state : AlertState.values()) {
+                alertCounter(signal, state);
+            }
+        }
+    }
+
+    private static io.micrometer.core.instrument.Counter alertCounter(
+            String signal, AlertState state) {
+        return Metrics.counter(
+                "recstream.monitor.alerts",
+                "alert transitions",
+                "signal",
+                signal,
+                "state",
+                state.name());
     }
 
     @Override
@@ -92,14 +110,7 @@ public final class AlertFunction extends KeyedProcessFunction<String, SignalValu
                 "signal",
                 v.getSignal());
         if (t != null) {
-            Metrics.counter(
-                            "recstream.monitor.alerts",
-                            "alert transitions",
-                            "signal",
-                            v.getSignal(),
-                            "state",
-                            t.state().name())
-                    .increment();
+            alertCounter(v.getSignal(), t.state()).increment();
             ctx.output(ALERTS, alert(v, rule, t));
         }
     }
