@@ -103,7 +103,9 @@ public final class MonitorJobConfig extends KafkaJobConfig {
                     new Options.Spec(
                             "alert." + signal + ".enter",
                             null,
-                            "enter threshold of " + signal + " (default: see README)"));
+                            "enter threshold of "
+                                    + signal
+                                    + " (default: see docs/architecture.md, the monitor job)"));
             o.add(
                     new Options.Spec(
                             "alert." + signal + ".exit", null, "exit threshold of " + signal));
