@@ -218,9 +218,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         Path out = home.resolve("log").resolve(name + ".out");
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        // As an operator who set nothing: whatever keeps ONNX Runtime quiet must come from the job.
-        builder.environment().remove("ORT_DISABLE_TELEMETRY");
-        builder.environment().remove("RECSTREAM_ONNX_TELEMETRY");
+        // As an operator who set nothing, outside a CI build (where ONNX Runtime keeps quiet by
+        // itself): whatever keeps ONNX Runtime quiet must come from the job.
+        io.recstream.testing.OnnxTelemetryFiles.asOnAnOperatorsHost(builder.environment());
         return builder.start();
     }
 
