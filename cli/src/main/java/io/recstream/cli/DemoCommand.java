@@ -460,6 +460,10 @@ public final class DemoCommand implements Callable<Integer> {
                                             parallelism,
                                             "--watermark.idleness",
                                             "5s",
+                                            // the generator writes in time order; feedback
+                                            // reported late is meant to be late
+                                            "--watermark.out-of-orderness",
+                                            "2s",
                                             "--window",
                                             monitorWindow,
                                             "--slide",

@@ -305,8 +305,11 @@ class CommandLineITCase {
                                                         "10s",
                                                         "--monitor-slide",
                                                         "5s",
+                                                        // outcomes close 2 s + 5 s lateness after
+                                                        // their request: windows ending in
+                                                        // [start + 7 s, end - 2 s] hold them
                                                         "--horizon",
-                                                        "5s",
+                                                        "2s",
                                                         "--drift-at",
                                                         "5s",
                                                         "--drift-kind",

@@ -117,7 +117,7 @@ class DashboardsITCase {
                                         Main.run(
                                                 "demo",
                                                 "--duration",
-                                                "60s",
+                                                "40s",
                                                 "--rate",
                                                 "150",
                                                 "--monitor-window",

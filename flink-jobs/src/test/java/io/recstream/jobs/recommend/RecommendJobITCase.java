@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,7 @@ class RecommendJobITCase {
         assertThat(strategies.getOrDefault(Strategy.MODEL, 0)).isGreaterThan(VALID_EVENTS / 2);
     }
 
+    @Tag("reliability")
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "scorer, AFTER_COMPLETED_CHECKPOINT",
