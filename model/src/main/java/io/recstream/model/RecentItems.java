@@ -14,7 +14,22 @@ public class RecentItems {
     private int[] items = new int[0];
     private long[] times = new long[0];
 
+    /**
+     * Hashes of the ids of the user's recent events, packed by the serving job to recognise a
+     * re-sent event (null: none); opaque here. Kept in the same value so that an event costs one
+     * state read and one write.
+     */
+    private byte[] eventIds;
+
     public RecentItems() {}
+
+    public byte[] getEventIds() {
+        return eventIds;
+    }
+
+    public void setEventIds(byte[] eventIds) {
+        this.eventIds = eventIds;
+    }
 
     public int[] getItems() {
         return items;
@@ -125,6 +140,7 @@ public class RecentItems {
         RecentItems c = new RecentItems();
         c.items = items.clone();
         c.times = times.clone();
+        c.eventIds = eventIds == null ? null : eventIds.clone();
         return c;
     }
 
@@ -132,12 +148,14 @@ public class RecentItems {
     public boolean equals(Object o) {
         return o instanceof RecentItems r
                 && Arrays.equals(items, r.items)
-                && Arrays.equals(times, r.times);
+                && Arrays.equals(times, r.times)
+                && Arrays.equals(eventIds, r.eventIds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(items), Arrays.hashCode(times));
+        return Objects.hash(
+                Arrays.hashCode(items), Arrays.hashCode(times), Arrays.hashCode(eventIds));
     }
 
     @Override
@@ -146,6 +164,8 @@ public class RecentItems {
                 + Arrays.toString(items)
                 + ", times="
                 + Arrays.toString(times)
-                + '}';
+                + ", eventIds="
+                + (eventIds == null ? 0 : eventIds.length)
+                + " bytes}";
     }
 }

@@ -1,25 +1,14 @@
 package io.recstream.jobs.dedup;
 
 import io.recstream.jobs.events.Feedback;
-import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 
-/** What "the same record" means for each record kind. */
+/**
+ * What "the same record" means for the monitor's record kinds (an interaction is identified by its
+ * {@code event_id}, in the user history: {@link io.recstream.jobs.state.UserHistoryFunction}).
+ */
 public final class Identities {
     private Identities() {}
-
-    /** An interaction is identified by its {@code event_id} (required by its schema). */
-    public static final class OfInteraction implements Deduplicate.Identity<Interaction> {
-        @Override
-        public long idHash(Interaction i) {
-            return SeenIds.hash(i.getEventId());
-        }
-
-        @Override
-        public long eventTime(Interaction i) {
-            return i.getTimestamp();
-        }
-    }
 
     /** A recommendation is identified by its {@code request_key}: one answer per request. */
     public static final class OfRecommendation implements Deduplicate.Identity<Recommendation> {

@@ -54,6 +54,11 @@ public final class SeenIds {
         return out.array();
     }
 
+    /** The newest event time the packed set has seen, or {@link Long#MIN_VALUE} when empty. */
+    public static long newest(byte[] packed) {
+        return packed == null ? Long.MIN_VALUE : ByteBuffer.wrap(packed).getLong(0);
+    }
+
     /** How many ids the packed set holds. */
     public static int size(byte[] packed) {
         return packed == null ? 0 : (packed.length - HEADER_BYTES) / Long.BYTES;

@@ -4,14 +4,13 @@ import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.config.StartupChecks;
-import io.recstream.jobs.dedup.Deduplicated;
-import io.recstream.jobs.dedup.Identities;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.inference.MicroBatcher;
 import io.recstream.jobs.inference.ScoringFunction;
 import io.recstream.jobs.inference.ScoringRequest;
+import io.recstream.jobs.popularity.PopularFallback;
 import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.jobs.popularity.Popularity;
 import io.recstream.jobs.serde.DeadLetterSerializer;
@@ -35,10 +34,11 @@ import org.apache.flink.types.Either;
  * The recommend job:
  *
  * <pre>
- * interactions (Kafka) → validate (bad → dead-letters) → keyBy(user) → drop re-sent events (RocksDB)
- *                      → recent items (RocksDB, TTL), on the same partitioning
- *                      → item popularity (sliding window) ──broadcast──┘
- *   → scoring requests → micro-batched ONNX scoring (async, deadline) → recommendations (Kafka, exactly once)
+ * interactions (Kafka) → validate (bad → dead-letters) → keyBy(user)
+ *   → user history: re-sent events dropped, recent items (RocksDB, TTL) → scoring requests
+ *       └ first copies → item popularity (sliding window) ──broadcast──┐
+ *   → popular-items fallback ←─────────────────────────────────────────┘
+ *   → micro-batched ONNX scoring (async, deadline) → recommendations (Kafka, exactly once)
  * </pre>
  *
  * Sources and sinks come from outside ({@link #forKafka} builds the real ones), so tests can swap
@@ -98,41 +98,34 @@ public final class RecommendJob {
                 .sinkTo(deadLetters)
                 .uid("dead-letters-sink")
                 .name("Kafka: dead-letters");
-        DataStream<Interaction> interactions =
-                Deduplicated.byUser(
-                                parsed,
-                                Interaction::getUserId,
-                                "interaction",
-                                new Identities.OfInteraction(),
-                                config.dedup,
-                                config.stateTtl,
-                                "dedup-interactions",
-                                "Drop re-sent interactions (RocksDB)")
-                        .map(new ItemIndexFunction(config.model))
-                        .name("Vocabulary index");
-
-        BroadcastStream<PopularItems> popular =
-                Popularity.topItems(
-                                interactions,
-                                config.popularityWindow,
-                                config.popularitySlide,
-                                config.popularityTop)
-                        .broadcast(UserHistoryFunction.POPULAR_STATE);
-
-        DataStream<ScoringRequest> requests =
-                Deduplicated.keyedByUser(interactions, Interaction::getUserId, config.dedup)
-                        .connect(popular)
+        SingleOutputStreamOperator<ScoringRequest> history =
+                parsed.map(new ItemIndexFunction(config.model))
+                        .name("Vocabulary index")
+                        .keyBy(Interaction::getUserId)
                         .process(
                                 new UserHistoryFunction(
-                                        config.model,
                                         config.serving.maxHistory(),
                                         config.serving.historyWindow(),
                                         config.serving.halfLife(),
                                         config.serving.coldMinItems(),
-                                        config.serving.k(),
+                                        config.dedup,
                                         config.stateTtl))
                         .uid("user-history")
-                        .name("User history (RocksDB)");
+                        .name("User history, re-sent events dropped (RocksDB)");
+
+        BroadcastStream<PopularItems> popular =
+                Popularity.topItems(
+                                history.getSideOutput(UserHistoryFunction.FIRST_COPIES),
+                                config.popularityWindow,
+                                config.popularitySlide,
+                                config.popularityTop)
+                        .broadcast(PopularFallback.POPULAR_STATE);
+
+        DataStream<ScoringRequest> requests =
+                history.connect(popular)
+                        .process(new PopularFallback(config.model, config.serving.k()))
+                        .uid("popular-fallback")
+                        .name("Popular-items fallback");
 
         MicroBatcher.Settings batching =
                 new MicroBatcher.Settings(

@@ -2,82 +2,84 @@ package io.recstream.jobs.state;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.dedup.Deduplicate;
+import io.recstream.jobs.dedup.SeenIds;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.faults.FaultPoints;
 import io.recstream.jobs.faults.WithFaultPoint;
-import io.recstream.jobs.inference.ModelRegistry;
 import io.recstream.jobs.inference.ScoringRequest;
 import io.recstream.jobs.metrics.Metrics;
-import io.recstream.jobs.popularity.PopularItems;
-import io.recstream.model.ModelBundle;
 import io.recstream.model.RecentItems;
-import io.recstream.model.ReferenceProfile;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keeps each user's recent items (keyed by user id) and turns every interaction into a {@link
- * ScoringRequest}.
+ * ScoringRequest}, once per event.
  *
  * <ul>
  *   <li>State: a {@link RecentItems} per user, at most {@code maxHistory} distinct items, none
- *       older than {@code window} before the newest event (event time).
- *   <li>Clean-up: an event-time timer at the newest event + window clears the state of a user who
- *       went quiet; a processing-time TTL ({@code stateTtl}) drops users that no event-time timer
- *       reaches (e.g. when the stream stops), so inactive users cost nothing.
+ *       older than {@code window} before the newest event (event time), and the hashes of the ids
+ *       of the user's recent events ({@link SeenIds}), in the same value: one RocksDB read and one
+ *       write per event.
+ *   <li>Re-sent events: an interaction whose {@code event_id} the user had within the deduplication
+ *       window changes nothing, makes no request, and is counted in {@code
+ *       recstream_records_duplicate_total{kind="interaction"}}. Every first copy also goes to
+ *       {@link #FIRST_COPIES}, which feeds item popularity, so counts hold each event once.
+ *   <li>Clean-up: an event-time timer once everything in the state has left its window clears the
+ *       state of a user who went quiet; a processing-time TTL ({@code stateTtl}) drops users that
+ *       no event-time timer reaches (e.g. when the stream stops), so inactive users cost nothing.
  *   <li>Cold users: fewer than {@code coldMinItems} known items in the window.
- *   <li>Fallback: the latest popular items from the broadcast stream (before the first window
- *       closes: the bundle's training-time popular items), minus the items the user has seen.
  * </ul>
+ *
+ * The popular-items fallback is added after this step ({@link PopularFallback}): popularity is
+ * counted from this step's first copies, so it cannot also feed it.
  */
 public final class UserHistoryFunction
-        extends KeyedBroadcastProcessFunction<String, Interaction, PopularItems, ScoringRequest>
+        extends KeyedProcessFunction<String, Interaction, ScoringRequest>
         implements WithFaultPoint {
 
-    /** Broadcast state holding the latest {@link PopularItems} under {@link #CURRENT}. */
-    public static final MapStateDescriptor<String, PopularItems> POPULAR_STATE =
-            new MapStateDescriptor<>(
-                    "popular-items", Types.STRING, TypeInformation.of(PopularItems.class));
+    /** Each interaction the first time it is seen: what item popularity counts. */
+    public static final OutputTag<Interaction> FIRST_COPIES =
+            new OutputTag<>("first-copies", TypeInformation.of(Interaction.class));
 
-    static final String CURRENT = "current";
-
-    private final String modelDirectory;
     private final int maxHistory;
     private final long windowMillis;
     private final long halfLifeMillis;
     private final int coldMinItems;
-    private final int k;
     private final Duration stateTtl;
+    private final boolean dedup;
+    private final long dedupWindowMillis;
+    private final int maxIds;
 
     private transient ValueState<RecentItems> history;
-    private transient PopularItems initialPopular;
     private transient Counter coldCounter;
     private transient Counter clearedCounter;
+    private transient Counter duplicates;
     private transient DistributionSummary historySize;
 
     public UserHistoryFunction(
-            String modelDirectory,
             int maxHistory,
             Duration window,
             Duration halfLife,
             int coldMinItems,
-            int k,
+            DedupSettings dedup,
             Duration stateTtl) {
-        this.modelDirectory = modelDirectory;
         this.maxHistory = maxHistory;
         this.windowMillis = window.toMillis();
         this.halfLifeMillis = halfLife.toMillis();
         this.coldMinItems = coldMinItems;
-        this.k = k;
         this.stateTtl = stateTtl;
+        this.dedup = dedup.enabled();
+        this.dedupWindowMillis = dedup.window().toMillis();
+        this.maxIds = dedup.maxIds();
     }
 
     /**
@@ -94,23 +96,13 @@ public final class UserHistoryFunction
     @Override
     public void open(OpenContext openContext) {
         history = getRuntimeContext().getState(historyDescriptor(stateTtl));
-
-        ModelBundle bundle = ModelRegistry.bundle(modelDirectory);
-        var popular = bundle.profile().popularItems();
-        int[] items = new int[popular.size()];
-        long[] counts = new long[popular.size()];
-        for (int i = 0; i < items.length; i++) {
-            ReferenceProfile.PopularItem p = popular.get(i);
-            items[i] = bundle.vocabulary().indexOf(p.itemId());
-            counts[i] = p.count();
-        }
-        initialPopular = new PopularItems(Long.MIN_VALUE, items, counts);
         coldCounter =
                 Metrics.counter(
                         "recstream.requests.cold", "requests from users with too few recent items");
         clearedCounter =
                 Metrics.counter(
                         "recstream.users.expired", "users whose state the clean-up timer cleared");
+        duplicates = Deduplicate.counter("interaction");
         historySize =
                 Metrics.summary(
                         "recstream.user.history.items",
@@ -123,31 +115,45 @@ public final class UserHistoryFunction
     }
 
     @Override
-    public void processElement(
-            Interaction event, ReadOnlyContext ctx, Collector<ScoringRequest> out)
+    public void processElement(Interaction event, Context ctx, Collector<ScoringRequest> out)
             throws Exception {
         FaultPoints.record(faultPoint());
         RecentItems h = history.value();
-        // A stored history always has a clean-up timer pending at cleanupTime(newest): the
-        // event that made it newest registered it, and a timer that leaves items behind
+        long now = event.getTimestamp();
+        // A stored state always has a clean-up timer pending at cleanupTime(lastActivity): the
+        // event that last moved it registered it, and a timer that leaves something behind
         // registers the next one. Registering it again would be another RocksDB write.
         long pending = Long.MIN_VALUE;
         if (h == null) {
             h = new RecentItems();
-        } else if (!h.isEmpty()) {
-            pending = cleanupTime(h.newestTime());
+        } else if (lastActivity(h) != Long.MIN_VALUE) {
+            pending = cleanupTime(lastActivity(h));
         }
-        long now = event.getTimestamp();
+        if (dedup) {
+            byte[] next =
+                    SeenIds.offer(
+                            h.getEventIds(),
+                            SeenIds.hash(event.getEventId()),
+                            now,
+                            dedupWindowMillis,
+                            maxIds);
+            if (next == null) {
+                duplicates.increment();
+                return;
+            }
+            h.setEventIds(next);
+        }
+        ctx.output(FIRST_COPIES, event);
         h.expire(now, windowMillis);
         if (event.getItemIndex() >= 0) {
             h.add(event.getItemIndex(), now, maxHistory, windowMillis);
         }
         historySize.record(h.size());
-        if (h.isEmpty()) {
+        if (h.isEmpty() && h.getEventIds() == null) {
             history.clear();
         } else {
             history.update(h);
-            long due = cleanupTime(h.newestTime());
+            long due = cleanupTime(lastActivity(h));
             if (due != pending) {
                 ctx.timerService().registerEventTimeTimer(due);
             }
@@ -168,37 +174,6 @@ public final class UserHistoryFunction
         if (cold) {
             coldCounter.increment();
         }
-        PopularItems popular = ctx.getBroadcastState(POPULAR_STATE).get(CURRENT);
-        if (popular == null || popular.getItems().length == 0) {
-            popular = initialPopular;
-        }
-        int[] fallback = new int[k];
-        float[] fallbackScores = new float[k];
-        int m = 0;
-        for (int i = 0; i < popular.getItems().length && m < k; i++) {
-            int item = popular.getItems()[i];
-            if (!h.contains(item)) {
-                fallback[m] = item;
-                fallbackScores[m] = popular.getCounts()[i];
-                m++;
-            }
-        }
-        // Early in a run the live list can hold fewer than k unseen items: the training-time
-        // popular items fill the rest, with no live count (score 0), after the live ones.
-        for (int i = 0;
-                popular != initialPopular && i < initialPopular.getItems().length && m < k;
-                i++) {
-            int item = initialPopular.getItems()[i];
-            if (!h.contains(item) && !contains(fallback, m, item)) {
-                fallback[m] = item;
-                fallbackScores[m] = 0f;
-                m++;
-            }
-        }
-        if (m < k) {
-            fallback = java.util.Arrays.copyOf(fallback, m);
-            fallbackScores = java.util.Arrays.copyOf(fallbackScores, m);
-        }
         out.collect(
                 new ScoringRequest(
                         event.getEventId(),
@@ -207,26 +182,23 @@ public final class UserHistoryFunction
                         items,
                         weights,
                         cold,
-                        fallback,
-                        fallbackScores));
+                        new int[0],
+                        new float[0]));
     }
 
-    private static boolean contains(int[] items, int n, int item) {
-        for (int i = 0; i < n; i++) {
-            if (items[i] == item) {
-                return true;
-            }
-        }
-        return false;
+    /** The newest event time the state holds: of its items or of its event ids. */
+    private static long lastActivity(RecentItems h) {
+        return Math.max(h.newestTime(), SeenIds.newest(h.getEventIds()));
     }
 
     /**
-     * The event time at which everything up to {@code newest} has left the window, rounded up to a
-     * coarse grid so that a busy user keeps few distinct timers.
+     * The event time at which everything up to {@code newest} has left both windows (history and
+     * deduplication), rounded up to a coarse grid so that a busy user keeps few distinct timers.
      */
     long cleanupTime(long newest) {
-        long grid = Math.max(1_000L, windowMillis / 16);
-        long due = newest + windowMillis + 1;
+        long keep = Math.max(windowMillis, dedup ? dedupWindowMillis : 0);
+        long grid = Math.max(1_000L, keep / 16);
+        long due = newest + keep + 1;
         return Math.floorDiv(due + grid - 1, grid) * grid;
     }
 
@@ -237,7 +209,12 @@ public final class UserHistoryFunction
         if (h == null) {
             return;
         }
-        if (h.expire(timestamp, windowMillis) == 0) {
+        h.expire(timestamp, windowMillis);
+        if (h.getEventIds() != null
+                && SeenIds.newest(h.getEventIds()) < timestamp - dedupWindowMillis) {
+            h.setEventIds(null);
+        }
+        if (h.isEmpty() && h.getEventIds() == null) {
             history.clear();
             clearedCounter.increment();
         } else {
@@ -245,17 +222,7 @@ public final class UserHistoryFunction
             // Due after this timer, since what is left is newer than timestamp - window. Normally
             // already pending; registered again in case the state came from a savepoint taken
             // with another window (another timer grid).
-            ctx.timerService().registerEventTimeTimer(cleanupTime(h.newestTime()));
-        }
-    }
-
-    @Override
-    public void processBroadcastElement(
-            PopularItems popular, Context ctx, Collector<ScoringRequest> out) throws Exception {
-        BroadcastState<String, PopularItems> state = ctx.getBroadcastState(POPULAR_STATE);
-        PopularItems current = state.get(CURRENT);
-        if (current == null || popular.getWindowEnd() >= current.getWindowEnd()) {
-            state.put(CURRENT, popular);
+            ctx.timerService().registerEventTimeTimer(cleanupTime(lastActivity(h)));
         }
     }
 }

@@ -2,16 +2,14 @@ package io.recstream.jobs.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recstream.jobs.config.DedupSettings;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.inference.ScoringRequest;
-import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.jobs.state.UserHistoryFunction;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.Vocabulary;
-import io.recstream.training.SyntheticWorld;
-import io.recstream.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,16 +21,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
- * Deduplication followed by the user history, as the recommend job chains them: a random stream
- * with random re-sent copies (within the window, arriving later, interleaved with other events)
- * gives exactly the scoring requests of the same stream without the copies, and leaves every user's
- * state the same (a last probe event per user reads it back through its request).
+ * The user history with deduplication, as the recommend job runs it: a random stream with random
+ * re-sent copies (within the window, arriving later, interleaved with other events) gives exactly
+ * the scoring requests of the same stream without the copies, and leaves every user's state the
+ * same (a last probe event per user reads it back through its request).
  */
 class DeduplicatePropertyTest {
 
@@ -44,18 +40,7 @@ class DeduplicatePropertyTest {
     private static synchronized void trainOnce() throws Exception {
         if (model == null) {
             Path dir = Files.createTempDirectory("dedup-property");
-            SyntheticWorld world = new SyntheticWorld(60, 6, 1.0, 0.8, 3L);
-            model =
-                    TestModels.train(
-                            dir.resolve("model"),
-                            world,
-                            50,
-                            4_000,
-                            0,
-                            10_000_000,
-                            Trainer.Options.defaults()
-                                    .withDimensions(8)
-                                    .withVersion("dedup", false));
+            model = TestModels.tiny(dir.resolve("model"), 3L, "dedup");
             vocabulary = ModelBundle.load(model).vocabulary();
         }
     }
@@ -114,44 +99,38 @@ class DeduplicatePropertyTest {
         assertThat(dup.duplicates).isEqualTo(copies);
         assertThat(clean.duplicates).isZero();
         assertThat(dup.requests).isEqualTo(clean.requests);
+        assertThat(dup.firstCopies).as("what popularity counts").isEqualTo(clean.firstCopies);
     }
 
-    private record Run(List<ScoringRequest> requests, long duplicates) {}
+    private record Run(List<ScoringRequest> requests, List<String> firstCopies, long duplicates) {}
 
     private static Run run(List<Interaction> input, List<Interaction> probes) throws Exception {
-        Deduplicate<Interaction> dedup =
-                new Deduplicate<>(
-                        "interaction-property", new Identities.OfInteraction(), WINDOW, 128, TTL);
-        double before = Deduplicate.counter("interaction-property").count();
-        List<Interaction> passed;
-        try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, Interaction> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(dedup), Interaction::getUserId, Types.STRING)) {
-            h.open();
-            for (Interaction i : input) {
-                h.processElement(i, i.getTimestamp());
-            }
-            passed = new ArrayList<>(h.extractOutputValues());
-        }
-        long duplicates = (long) (Deduplicate.counter("interaction-property").count() - before);
+        double before = Deduplicate.counter("interaction").count();
         UserHistoryFunction history =
                 new UserHistoryFunction(
-                        model.toString(), 5, WINDOW, Duration.ofMinutes(1), 2, 4, TTL);
-        try (KeyedBroadcastOperatorTestHarness<String, Interaction, PopularItems, ScoringRequest>
-                h =
-                        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                                history,
-                                Interaction::getUserId,
-                                Types.STRING,
-                                UserHistoryFunction.POPULAR_STATE)) {
+                        5,
+                        WINDOW,
+                        Duration.ofMinutes(1),
+                        2,
+                        new DedupSettings(true, WINDOW, 128),
+                        TTL);
+        try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        history, Interaction::getUserId, Types.STRING)) {
             h.open();
-            for (Interaction i : passed) {
+            for (Interaction i : input) {
                 h.processElement(i, i.getTimestamp());
             }
             for (Interaction p : probes) {
                 h.processElement(p, p.getTimestamp());
             }
-            return new Run(new ArrayList<>(h.extractOutputValues()), duplicates);
+            List<String> firstCopies = new ArrayList<>();
+            h.getSideOutput(UserHistoryFunction.FIRST_COPIES)
+                    .forEach(r -> firstCopies.add(r.getValue().getEventId()));
+            return new Run(
+                    new ArrayList<>(h.extractOutputValues()),
+                    firstCopies,
+                    (long) (Deduplicate.counter("interaction").count() - before));
         }
     }
 

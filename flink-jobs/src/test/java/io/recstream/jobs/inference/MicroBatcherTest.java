@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.OnnxScorer;
-import io.recstream.training.SyntheticWorld;
-import io.recstream.training.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,15 +21,7 @@ class MicroBatcherTest {
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model =
-                TestModels.train(
-                        tmp.resolve("model"),
-                        new SyntheticWorld(60, 6, 1.0, 0.8, 5L),
-                        50,
-                        4_000,
-                        0,
-                        10_000_000,
-                        Trainer.Options.defaults().withDimensions(8).withVersion("batcher", false));
+        model = TestModels.tiny(tmp.resolve("model"), 5L, "batcher");
     }
 
     private static long inOneMinute() {

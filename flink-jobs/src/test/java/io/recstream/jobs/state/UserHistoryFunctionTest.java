@@ -2,20 +2,19 @@ package io.recstream.jobs.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.dedup.Deduplicate;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.inference.ScoringRequest;
-import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.jobs.testing.TestModels;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.Vocabulary;
-import io.recstream.training.SyntheticWorld;
-import io.recstream.training.Trainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Operator-harness tests of the per-user state: history, window, cold start, timers, TTL. */
+/**
+ * Operator-harness tests of the per-user state: history, window, cold start, re-sent events,
+ * timers, TTL.
+ */
 class UserHistoryFunctionTest {
 
     private static final long WINDOW = 60_000;
@@ -34,47 +36,33 @@ class UserHistoryFunctionTest {
     private static Path model;
     private static Vocabulary vocabulary;
 
-    private KeyedBroadcastOperatorTestHarness<String, Interaction, PopularItems, ScoringRequest>
-            harness;
+    private static final DedupSettings DEDUP =
+            new DedupSettings(true, Duration.ofMillis(WINDOW), DedupSettings.DEFAULT_MAX_IDS);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> harness;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        SyntheticWorld world = new SyntheticWorld(60, 6, 1.0, 0.8, 3L);
-        model =
-                TestModels.train(
-                        tmp.resolve("model"),
-                        world,
-                        50,
-                        4_000,
-                        0,
-                        10_000_000,
-                        Trainer.Options.defaults().withDimensions(8).withVersion("harness", false));
+        model = TestModels.tiny(tmp.resolve("model"), 3L, "harness");
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 
     @BeforeEach
     void open() throws Exception {
-        UserHistoryFunction fn =
-                new UserHistoryFunction(
-                        model.toString(),
-                        3,
-                        Duration.ofMillis(WINDOW),
-                        Duration.ofMillis(HALF_LIFE),
-                        2,
-                        4,
-                        TTL);
         harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        fn,
-                        Interaction::getUserId,
-                        Types.STRING,
-                        UserHistoryFunction.POPULAR_STATE);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        function(), Interaction::getUserId, Types.STRING);
         harness.open();
     }
 
     @AfterEach
     void close() throws Exception {
         harness.close();
+    }
+
+    private static UserHistoryFunction function() {
+        return new UserHistoryFunction(
+                3, Duration.ofMillis(WINDOW), Duration.ofMillis(HALF_LIFE), 2, DEDUP, TTL);
     }
 
     private static Interaction event(String id, String user, int item, long ts) {
@@ -140,37 +128,71 @@ class UserHistoryFunctionTest {
     }
 
     @Test
-    void fallbackIsTheLatestPopularItemsMinusSeenOnes() throws Exception {
-        harness.processBroadcastElement(
-                new PopularItems(
-                        60_000, new int[] {1, 2, 3, 4, 5, 6}, new long[] {60, 50, 40, 30, 20, 10}),
-                60_000);
-        harness.processBroadcastElement(
-                new PopularItems(30_000, new int[] {9, 8, 7, 6}, new long[] {9, 8, 7, 6}), 30_000);
-        harness.processElement(event("e1", "u", 2, 61_000), 61_000);
-        harness.processElement(event("e2", "u", 4, 61_500), 61_500);
-        assertThat(last().getFallback())
-                .as("older window ignored, seen items dropped")
-                .containsExactly(1, 3, 5, 6);
-        assertThat(last().getFallbackScores()).containsExactly(60f, 40f, 20f, 10f);
+    void aReSentEventChangesNothingAndIsCountedOnce() throws Exception {
+        double before = Deduplicate.counter("interaction").count();
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000);
+        harness.processElement(event("e2", "u", 2, 2_000), 2_000);
+        // e1 again, later and after e2, as a retried batch arrives
+        harness.processElement(event("e1", "u", 1, 1_000), 3_000);
+        assertThat(harness.extractOutputValues())
+                .extracting(ScoringRequest::getRequestKey)
+                .containsExactly("e1", "e2");
+        assertThat(harness.getSideOutput(UserHistoryFunction.FIRST_COPIES))
+                .extracting(r -> r.getValue().getEventId())
+                .containsExactly("e1", "e2");
+        assertThat(Deduplicate.counter("interaction").count() - before).isEqualTo(1.0);
+        // the state is as if e1 came once: 1 is older than 2, not moved to the front again
+        harness.processElement(event("e3", "u", -1, 3_000), 3_000);
+        assertThat(last().getItems()).containsExactly(2, 1);
     }
 
     @Test
-    void beforeAnyPopularityWindowTheBundlesPopularItemsAreTheFallback() throws Exception {
-        harness.processElement(event("e1", "u", 0, 1_000), 1_000);
-        // vocabulary index 0 is the most popular training item: seen, so not offered back
-        assertThat(last().getFallback()).hasSize(4).doesNotContain(0).containsExactly(1, 2, 3, 4);
+    void anEventWithAnUnknownItemIsRememberedAsSeenToo() throws Exception {
+        harness.processElement(event("e1", "u", -1, 1_000), 1_000);
+        harness.processElement(event("e1", "u", -1, 1_000), 1_500);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void aCopyOlderThanTheWindowIsANewEvent() throws Exception {
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000);
+        harness.processElement(event("e2", "u", 2, 1_000 + WINDOW + 1), 1_000 + WINDOW + 1);
+        harness.processElement(event("e1", "u", 1, 1_000), 1_000 + WINDOW + 2);
+        assertThat(harness.extractOutputValues())
+                .extracting(ScoringRequest::getRequestKey)
+                .containsExactly("e1", "e2", "e1");
+    }
+
+    @Test
+    void withDeduplicationOffEveryCopyIsAnswered() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> off =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new UserHistoryFunction(
+                                3,
+                                Duration.ofMillis(WINDOW),
+                                Duration.ofMillis(HALF_LIFE),
+                                2,
+                                new DedupSettings(false, Duration.ofMillis(WINDOW), 64),
+                                TTL),
+                        Interaction::getUserId,
+                        Types.STRING)) {
+            off.open();
+            off.processElement(event("e1", "u", 1, 1_000), 1_000);
+            off.processElement(event("e1", "u", 1, 1_000), 1_100);
+            assertThat(off.extractOutputValues()).hasSize(2);
+            assertThat(off.getSideOutput(UserHistoryFunction.FIRST_COPIES)).hasSize(2);
+        }
     }
 
     @Test
     void eventTimeTimerClearsAQuietUser() throws Exception {
         harness.processElement(event("a1", "alice", 1, 1_000), 1_000);
         harness.processElement(event("b1", "bob", 1, 1_000), 1_000);
-        harness.watermark(1_000 + WINDOW / 2);
+        harness.processWatermark(1_000 + WINDOW / 2);
         // not yet due: a late event of alice still sees her item
         harness.processElement(event("a2", "alice", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
         assertThat(last().getItems()).containsExactly(2, 1);
-        harness.watermark(1_000 + 3 * WINDOW);
+        harness.processWatermark(1_000 + 3 * WINDOW);
         // bob's timer fired and cleared his state: a late event (within the window of his old
         // item in event time) finds nothing
         harness.processElement(event("b2", "bob", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
@@ -179,15 +201,7 @@ class UserHistoryFunctionTest {
 
     @Test
     void oneCleanUpTimerPerUserAndGridStepHoweverManyEvents() throws Exception {
-        UserHistoryFunction grid =
-                new UserHistoryFunction(
-                        model.toString(),
-                        3,
-                        Duration.ofMillis(WINDOW),
-                        Duration.ofMillis(HALF_LIFE),
-                        2,
-                        4,
-                        TTL);
+        UserHistoryFunction grid = function();
         long step = WINDOW / 16;
         long start = 10 * step; // due times are the same from start to start + step - 1
         for (int i = 0; i < 5; i++) {
@@ -204,10 +218,10 @@ class UserHistoryFunctionTest {
                 .isEqualTo(3);
 
         // alice's first timer leaves her newest item; her second one clears her.
-        harness.watermark(grid.cleanupTime(start));
+        harness.processWatermark(grid.cleanupTime(start));
         harness.processElement(event("a6", "alice", -1, start + step), start + step);
         assertThat(last().getItems()).containsExactly(6);
-        harness.watermark(grid.cleanupTime(start + step));
+        harness.processWatermark(grid.cleanupTime(start + step));
         harness.processElement(event("a7", "alice", -1, start + step), start + step);
         assertThat(last().getItems()).as("cleared by the second timer").isEmpty();
     }

@@ -34,6 +34,22 @@ public final class TestModels {
     }
 
     /**
+     * The operator tests' tiny bundle: 8 dimensions, trained on 4,000 interactions of 50 users of a
+     * 60-item, 6-category world ({@code seed} picks the world). Its vocabulary lists items by
+     * training popularity, most popular first.
+     */
+    public static Path tiny(Path dir, long seed, String version) throws Exception {
+        return train(
+                dir,
+                new SyntheticWorld(60, 6, 1.0, 0.8, seed),
+                50,
+                4_000,
+                0,
+                10_000_000,
+                Trainer.Options.defaults().withDimensions(8).withVersion(version, false));
+    }
+
+    /**
      * A 16-dimension bundle named {@code version} from 20,000 interactions of {@code users} users
      * over the two days before the last hour: what live traffic "now" continues.
      */
