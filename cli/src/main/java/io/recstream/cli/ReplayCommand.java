@@ -6,6 +6,7 @@ import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
+import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.kafka.embedded.EmbeddedKafka;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -79,6 +81,32 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--until", description = "replay interactions before this time (default: all)")
     String until;
+
+    @Option(
+            names = "--prime",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "first send the interactions before --from, so that users' histories and"
+                            + " consumed items are in the job's state when the replay starts"
+                            + " (their answers are not written; default: ${DEFAULT-VALUE})")
+    boolean prime;
+
+    @Option(
+            names = "--seen-retention",
+            description =
+                    "how long an item a user consumed is not served to them again (the job's"
+                            + " --seen.retention; default: the job's, 365d or the model's history"
+                            + " window if longer)")
+    String seenRetention;
+
+    @Option(
+            names = "--summary",
+            description =
+                    "write the replay's quality figures (hit-rate@k, NDCG@k, the popularity"
+                            + " baseline, slots already consumed) to this JSON file")
+    Path summary;
 
     @Option(
             names = "--out",
@@ -226,12 +254,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 until != null ? TimeParsing.parseInstant(until, "--until") : Long.MAX_VALUE;
         System.out.printf("reading %s ...%n", interactions);
         List<TrainingEvent> events = new ArrayList<>();
+        List<TrainingEvent> before = new ArrayList<>();
         for (TrainingEvent e : csv.readInteractions(interactions)) {
             if (e.time() >= fromTime && e.time() < untilTime) {
                 events.add(e);
+            } else if (e.time() < fromTime) {
+                before.add(e);
             }
         }
         events.sort(Comparator.comparingLong(TrainingEvent::time));
+        before.sort(Comparator.comparingLong(TrainingEvent::time));
         if (events.isEmpty()) {
             throw new IllegalArgumentException(
                     "no interactions at or after --from " + TimeParsing.format(fromTime));
@@ -259,7 +291,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 new TopicApplier(admin, Duration.ofSeconds(60))
                         .apply(TopicCatalog.bundled(), false);
             }
-            return replay(events, bundle, bootstrap, client, speedUp);
+            return replay(events, before, bundle, bootstrap, client, speedUp);
         } finally {
             if (kafka != null) {
                 kafka.close();
@@ -377,6 +409,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private int replay(
             List<TrainingEvent> events,
+            List<TrainingEvent> before,
             ModelBundle bundle,
             String bootstrap,
             Properties client,
@@ -394,14 +427,9 @@ public final class ReplayCommand implements Callable<Integer> {
                         + Duration.ofDays(2).toMillis();
         String run = "recstream-replay-" + System.currentTimeMillis();
         String model = bundle.directory().toString();
-        RecommendJobConfig config =
-                RecommendJobConfig.fromArgs(
-                        EmbeddedFlink.jobArgs(
-                                bootstrap,
-                                commandConfig,
-                                model,
-                                "1s",
-                                parallelism,
+        List<String> jobOptions =
+                new ArrayList<>(
+                        List.of(
                                 "--group-id",
                                 run,
                                 "--transactional-id-prefix",
@@ -416,6 +444,18 @@ public final class ReplayCommand implements Callable<Integer> {
                                 "30d",
                                 "--validation.max-future-skew",
                                 FAR_FUTURE));
+        if (seenRetention != null) {
+            jobOptions.addAll(List.of("--seen.retention", seenRetention));
+        }
+        RecommendJobConfig config =
+                RecommendJobConfig.fromArgs(
+                        EmbeddedFlink.jobArgs(
+                                bootstrap,
+                                commandConfig,
+                                model,
+                                "1s",
+                                parallelism,
+                                jobOptions.toArray(String[]::new)));
         Set<String> pending = ConcurrentHashMap.newKeySet();
         events.forEach(e -> pending.add(e.key()));
         AtomicLong written = new AtomicLong();
@@ -486,6 +526,12 @@ public final class ReplayCommand implements Callable<Integer> {
                                     TopicCatalog.DRIFT_ALERTS,
                                     r -> alertRecords.add(r.value()));
                     KafkaProducer<byte[], byte[]> producer = producer(client)) {
+                if (prime && !before.isEmpty()) {
+                    System.out.printf(
+                            "priming the job with the %,d interactions before %s...%n",
+                            before.size(), TimeParsing.format(events.get(0).time()));
+                    send(producer, before, config.interactionsTopic, null, 0, true);
+                }
                 send(
                         producer,
                         events,
@@ -563,7 +609,36 @@ public final class ReplayCommand implements Callable<Integer> {
             alertRecords.forEach(
                     a -> System.out.println("  " + JsonCodec.readDriftAlert(a).getSummary()));
         }
+        Map<String, Object> quality = quality(events, before, config.serving.k());
+        System.out.println("quality of the served recommendations:");
+        quality.forEach((key, value) -> System.out.printf("  %-36s %s%n", key, value));
+        if (summary != null) {
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(summary.toFile(), quality);
+            System.out.println("summary written to " + summary);
+        }
         return 0;
+    }
+
+    /** Judges the lists written to {@link #out} (see {@link ReplayQuality} for the protocol). */
+    private Map<String, Object> quality(
+            List<TrainingEvent> events, List<TrainingEvent> before, int k) throws Exception {
+        Map<String, List<String>> served = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(out)) {
+            if (!line.isBlank()) {
+                Recommendation r =
+                        JsonCodec.readRecommendation(line.getBytes(StandardCharsets.UTF_8));
+                served.put(r.getRequestKey(), List.of(r.getItemIds()));
+            }
+        }
+        ReplayQuality q = new ReplayQuality(k);
+        before.forEach(q::history);
+        q.replay(events, served);
+        Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("primed_with_history", prime);
+        s.putAll(q.summary());
+        return s;
     }
 
     private static void send(

@@ -25,13 +25,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The model's contract: inputs {@value #INPUT_ITEMS} int64[B,L] (item indices, padding index =
  * vocabulary size) and {@value #INPUT_WEIGHTS} float[B,L]; outputs {@value #OUTPUT_SCORES}
- * float[B,K] and {@value #OUTPUT_INDICES} int64[B,K], best first. Metadata {@code items} must equal
- * the vocabulary size and {@code model_version} the card's version.
+ * float[B,K] and {@value #OUTPUT_INDICES} int64[B,K], best first. A model with the optional input
+ * {@value #INPUT_EXCLUDE} int64[B,S] (items never to return, padding index = vocabulary size) masks
+ * those items before its TopK; an index equal to the vocabulary size in the output (the padding
+ * column) is returned as -1. Metadata {@code items} must equal the vocabulary size and {@code
+ * model_version} the card's version.
  */
 public final class OnnxScorer implements AutoCloseable {
 
     public static final String INPUT_ITEMS = "items";
     public static final String INPUT_WEIGHTS = "weights";
+    public static final String INPUT_EXCLUDE = "exclude";
     public static final String OUTPUT_SCORES = "scores";
     public static final String OUTPUT_INDICES = "indices";
     public static final String META_ITEMS = "items";
@@ -43,6 +47,7 @@ public final class OnnxScorer implements AutoCloseable {
     private final OrtSession session;
     private final int retrieve;
     private final int paddingIndex;
+    private final boolean excludes;
     private final String version;
 
     /**
@@ -115,6 +120,7 @@ public final class OnnxScorer implements AutoCloseable {
                     Integer.parseInt(Optional.ofNullable(meta.get(META_RETRIEVE)).orElse("-1"));
             require(retrieve > 0, file, "metadata '" + META_RETRIEVE + "' is missing");
             this.paddingIndex = expectedItems;
+            this.excludes = inputs.containsKey(INPUT_EXCLUDE);
             this.version = expectedVersion;
             OnnxRuntimeEnvironment.onNativeStack(
                     "score test users with " + file,
@@ -220,6 +226,14 @@ public final class OnnxScorer implements AutoCloseable {
         return paddingIndex;
     }
 
+    /**
+     * Whether the model masks excluded items before its TopK (models from before that do not: their
+     * callers drop excluded items from the K candidates afterwards).
+     */
+    public boolean excludesBeforeTopK() {
+        return excludes;
+    }
+
     public String version() {
         return version;
     }
@@ -243,11 +257,30 @@ public final class OnnxScorer implements AutoCloseable {
         int n = batchSize * buffers.length;
         LongBuffer items = buffers.items.duplicate().position(0).limit(n);
         FloatBuffer weights = buffers.weights.duplicate().position(0).limit(n);
+        long[] excludeShape = {batchSize, buffers.excludeWidth};
+        LongBuffer exclude =
+                buffers.exclude.duplicate().position(0).limit(batchSize * buffers.excludeWidth);
         try (OnnxTensor itemsTensor = OnnxTensor.createTensor(env, items.slice(), shape);
                 OnnxTensor weightsTensor = OnnxTensor.createTensor(env, weights.slice(), shape);
+                OnnxTensor excludeTensor =
+                        excludes
+                                ? OnnxTensor.createTensor(env, exclude.slice(), excludeShape)
+                                : null;
                 OrtSession.Result result =
                         session.run(
-                                Map.of(INPUT_ITEMS, itemsTensor, INPUT_WEIGHTS, weightsTensor))) {
+                                excludes
+                                        ? Map.of(
+                                                INPUT_ITEMS,
+                                                itemsTensor,
+                                                INPUT_WEIGHTS,
+                                                weightsTensor,
+                                                INPUT_EXCLUDE,
+                                                excludeTensor)
+                                        : Map.of(
+                                                INPUT_ITEMS,
+                                                itemsTensor,
+                                                INPUT_WEIGHTS,
+                                                weightsTensor))) {
             OnnxValue scoresValue = result.get(OUTPUT_SCORES).orElseThrow();
             OnnxValue indicesValue = result.get(OUTPUT_INDICES).orElseThrow();
             FloatBuffer scores = ((OnnxTensor) scoresValue).getFloatBuffer();
@@ -257,7 +290,8 @@ public final class OnnxScorer implements AutoCloseable {
             scores.get(s);
             int[] idx = new int[indices.remaining()];
             for (int i = 0; i < idx.length; i++) {
-                idx[i] = (int) indices.get(i);
+                int index = (int) indices.get(i);
+                idx[i] = index == paddingIndex ? -1 : index;
             }
             return new Scores(batchSize, k, s, idx);
         } catch (OrtException e) {
@@ -281,6 +315,8 @@ public final class OnnxScorer implements AutoCloseable {
         final int padding;
         final LongBuffer items;
         final FloatBuffer weights;
+        LongBuffer exclude;
+        int excludeWidth = 1;
 
         BatchBuffers(int maxBatch, int length, int padding) {
             if (maxBatch < 1 || length < 1) {
@@ -297,6 +333,38 @@ public final class OnnxScorer implements AutoCloseable {
                     ByteBuffer.allocateDirect(maxBatch * length * Float.BYTES)
                             .order(ByteOrder.nativeOrder())
                             .asFloatBuffer();
+            this.exclude = longs(maxBatch);
+        }
+
+        private static LongBuffer longs(int count) {
+            return ByteBuffer.allocateDirect(count * Long.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asLongBuffer();
+        }
+
+        /**
+         * Sets how many excluded items each row of the next batch has room for: the most any of its
+         * rows has. Call before the batch's rows are written. One more slot is kept, so every row
+         * also masks the padding column.
+         */
+        public void setExcludeWidth(int width) {
+            int w = Math.max(0, width) + 1;
+            if (maxBatch * w > exclude.capacity()) {
+                exclude = longs(maxBatch * w);
+            }
+            excludeWidth = w;
+        }
+
+        /**
+         * Writes the excluded items of row {@code row}: the first {@code count} entries of {@code
+         * itemIndices} (at most the exclude width), the rest padding.
+         */
+        public void setExclude(int row, int[] itemIndices, int count) {
+            int base = row * excludeWidth;
+            int n = Math.min(count, excludeWidth);
+            for (int j = 0; j < excludeWidth; j++) {
+                exclude.put(base + j, j < n ? itemIndices[j] : padding);
+            }
         }
 
         public int maxBatch() {
@@ -310,9 +378,10 @@ public final class OnnxScorer implements AutoCloseable {
         /**
          * Writes row {@code row}: the first {@code count} entries of {@code itemIndices} and {@code
          * itemWeights}; the rest of the row is padding with weight 0. Entries beyond {@link
-         * #length()} are ignored.
+         * #length()} are ignored. The row excludes nothing until {@link #setExclude} says what.
          */
         public void setRow(int row, int[] itemIndices, float[] itemWeights, int count) {
+            setExclude(row, itemIndices, 0);
             int base = row * length;
             int n = Math.min(count, length);
             for (int j = 0; j < length; j++) {

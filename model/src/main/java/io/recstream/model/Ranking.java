@@ -13,6 +13,8 @@ public final class Ranking {
      * @param candidateCount how many candidates to read
      * @param seen item indices the user has already seen (small: at most the history length)
      * @param seenCount how many entries of {@code seen} to use
+     * @param excluded more item indices never to choose, sorted ascending (any size: everything the
+     *     user has consumed); null for none
      * @param fallback fallback item indices, best first (e.g. popular items)
      * @param fallbackScores their scores
      * @param k the number of items wanted
@@ -26,6 +28,7 @@ public final class Ranking {
             int candidateCount,
             int[] seen,
             int seenCount,
+            int[] excluded,
             int[] fallback,
             float[] fallbackScores,
             int k) {
@@ -35,7 +38,10 @@ public final class Ranking {
         int modelItems = 0;
         for (int i = 0; i < candidateCount && n < k; i++) {
             int item = candidates[candidateOffset + i];
-            if (item < 0 || contains(seen, seenCount, item) || contains(items, n, item)) {
+            if (item < 0
+                    || contains(seen, seenCount, item)
+                    || isExcluded(excluded, item)
+                    || contains(items, n, item)) {
                 continue;
             }
             items[n] = item;
@@ -45,7 +51,9 @@ public final class Ranking {
         }
         for (int i = 0; fallback != null && i < fallback.length && n < k; i++) {
             int item = fallback[i];
-            if (contains(seen, seenCount, item) || contains(items, n, item)) {
+            if (contains(seen, seenCount, item)
+                    || isExcluded(excluded, item)
+                    || contains(items, n, item)) {
                 continue;
             }
             items[n] = item;
@@ -57,6 +65,10 @@ public final class Ranking {
             scores = java.util.Arrays.copyOf(scores, n);
         }
         return new Ranked(items, scores, modelItems);
+    }
+
+    private static boolean isExcluded(int[] sorted, int item) {
+        return sorted != null && java.util.Arrays.binarySearch(sorted, item) >= 0;
     }
 
     private static boolean contains(int[] values, int count, int value) {

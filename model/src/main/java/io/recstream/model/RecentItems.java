@@ -21,7 +21,21 @@ public class RecentItems {
      */
     private byte[] eventIds;
 
+    /**
+     * Every item the user has consumed within the serving job's retention, packed by it (null:
+     * none); opaque here. In the same value for the same reason as {@link #getEventIds()}.
+     */
+    private byte[] consumed;
+
     public RecentItems() {}
+
+    public byte[] getConsumed() {
+        return consumed;
+    }
+
+    public void setConsumed(byte[] consumed) {
+        this.consumed = consumed;
+    }
 
     public byte[] getEventIds() {
         return eventIds;
@@ -141,6 +155,7 @@ public class RecentItems {
         c.items = items.clone();
         c.times = times.clone();
         c.eventIds = eventIds == null ? null : eventIds.clone();
+        c.consumed = consumed == null ? null : consumed.clone();
         return c;
     }
 
@@ -149,13 +164,17 @@ public class RecentItems {
         return o instanceof RecentItems r
                 && Arrays.equals(items, r.items)
                 && Arrays.equals(times, r.times)
-                && Arrays.equals(eventIds, r.eventIds);
+                && Arrays.equals(eventIds, r.eventIds)
+                && Arrays.equals(consumed, r.consumed);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                Arrays.hashCode(items), Arrays.hashCode(times), Arrays.hashCode(eventIds));
+                Arrays.hashCode(items),
+                Arrays.hashCode(times),
+                Arrays.hashCode(eventIds),
+                Arrays.hashCode(consumed));
     }
 
     @Override
@@ -166,6 +185,8 @@ public class RecentItems {
                 + Arrays.toString(times)
                 + ", eventIds="
                 + (eventIds == null ? 0 : eventIds.length)
+                + " bytes, consumed="
+                + (consumed == null ? 0 : consumed.length)
                 + " bytes}";
     }
 }

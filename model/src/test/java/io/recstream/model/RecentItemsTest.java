@@ -69,7 +69,8 @@ class RecentItemsTest {
         int[] fallback = {9, 5, 3, 4};
         float[] fallbackScores = {40, 30, 20, 10};
         Ranking.Ranked r =
-                Ranking.select(candidates, scores, 0, 5, seen, 3, fallback, fallbackScores, 5);
+                Ranking.select(
+                        candidates, scores, 0, 5, seen, 3, null, fallback, fallbackScores, 5);
         assertThat(r.items()).containsExactly(5, 6, 7, 3, 4);
         assertThat(r.scores()).containsExactly(0.9f, 0.7f, 0.5f, 20f, 10f);
         assertThat(r.fromModel()).isEqualTo(3);
@@ -81,7 +82,16 @@ class RecentItemsTest {
         float[] scores = {6, 5, 4, 3, 2, 1};
         Ranking.Ranked r =
                 Ranking.select(
-                        candidates, scores, 3, 3, new int[] {5}, 1, new int[0], new float[0], 2);
+                        candidates,
+                        scores,
+                        3,
+                        3,
+                        new int[] {5},
+                        1,
+                        null,
+                        new int[0],
+                        new float[0],
+                        2);
         assertThat(r.items()).containsExactly(4, 6);
     }
 
@@ -95,9 +105,32 @@ class RecentItemsTest {
                         1,
                         new int[] {1},
                         1,
+                        null,
                         new int[] {1},
                         new float[] {1},
                         3);
         assertThat(r.items()).isEmpty();
+    }
+
+    @Test
+    void rankingNeverChoosesAnExcludedItemFromTheModelOrTheFallback() {
+        int[] candidates = {5, 1, 6, 2, 7};
+        float[] scores = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f};
+        int[] excluded = {3, 5, 7}; // sorted: everything the user consumed, beyond the history
+        int[] fallback = {5, 3, 4, 8};
+        Ranking.Ranked r =
+                Ranking.select(
+                        candidates,
+                        scores,
+                        0,
+                        5,
+                        new int[] {2},
+                        1,
+                        excluded,
+                        fallback,
+                        new float[] {4, 3, 2, 1},
+                        5);
+        assertThat(r.items()).containsExactly(1, 6, 4, 8);
+        assertThat(r.fromModel()).isEqualTo(2);
     }
 }

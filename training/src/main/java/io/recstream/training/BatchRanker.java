@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Ranks many user histories offline with the same steps as serving: micro-batches through the ONNX
- * model, then {@link Ranking#select} (drop seen items, keep k, fill from the fallback).
+ * model with each user's consumed items masked, then {@link Ranking#select} (drop seen and consumed
+ * items, keep k, fill from the fallback).
  */
 final class BatchRanker {
     private final OnnxScorer scorer;
@@ -23,12 +24,24 @@ final class BatchRanker {
         this.k = k;
     }
 
-    /** Ranks each history as of its newest item's time. */
-    List<Ranking.Ranked> rank(List<RecentItems> histories, int[] fallback, float[] fallbackScores) {
+    /**
+     * Ranks each history as of its newest item's time, never returning an item of the matching
+     * entry of {@code consumed} (sorted item indices).
+     */
+    List<Ranking.Ranked> rank(
+            List<RecentItems> histories,
+            List<int[]> consumed,
+            int[] fallback,
+            float[] fallbackScores) {
         List<Ranking.Ranked> out = new ArrayList<>(histories.size());
         int batch = buffers.maxBatch();
         for (int start = 0; start < histories.size(); start += batch) {
             int n = Math.min(batch, histories.size() - start);
+            int width = 0;
+            for (int r = 0; r < n && scorer.excludesBeforeTopK(); r++) {
+                width = Math.max(width, consumed.get(start + r).length);
+            }
+            buffers.setExcludeWidth(width);
             for (int r = 0; r < n; r++) {
                 RecentItems h = histories.get(start + r);
                 int[] items = h.getItems();
@@ -42,6 +55,10 @@ final class BatchRanker {
                     w[j] = weights[len - 1 - j];
                 }
                 buffers.setRow(r, newestFirst, w, len);
+                if (width > 0) {
+                    int[] c = consumed.get(start + r);
+                    buffers.setExclude(r, c, c.length);
+                }
             }
             OnnxScorer.Scores scores = scorer.score(buffers, n);
             for (int r = 0; r < n; r++) {
@@ -54,6 +71,7 @@ final class BatchRanker {
                                 scores.k(),
                                 h.getItems(),
                                 h.size(),
+                                consumed.get(start + r),
                                 fallback,
                                 fallbackScores,
                                 k));

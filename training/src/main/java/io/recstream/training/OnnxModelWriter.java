@@ -25,15 +25,19 @@ import java.util.Map;
  * official ONNX protobuf schema:
  *
  * <pre>
- * items int64[B,L], weights float[B,L]
+ * items int64[B,L], weights float[B,L], exclude int64[B,S]
  *   h      = Gather(query_embeddings[N+1,D], items)          # row N is the zero padding row
  *   user   = ReduceSum(h * weights[..., None], axis=1) / max(ReduceSum(weights, axis=1), eps)
- *   all    = MatMul(user, item_embeddings_t[D,N])            # [B,N]
- *   scores, indices = TopK(all, K)                           # best first
+ *   all    = MatMul(user, item_embeddings_t[D,N+1])          # [B,N+1]; column N is padding
+ *   kept   = ScatterElements(all, exclude, -FLT_MAX, axis=1) # excluded items (and N) masked
+ *   scores, indices = TopK(kept, K)                          # best first
  * </pre>
  *
  * The user vector is the recency-weighted mean of the query embeddings of the user's recent items;
- * an item's score is its dot product with that vector.
+ * an item's score is its dot product with that vector. Items in {@code exclude} (everything the
+ * user has consumed; padding index N) are masked before TopK, so K stays small however many items a
+ * user has had. A masked score is the lowest finite float: it reaches the output only when fewer
+ * than K items are left, and callers drop it with the excluded items.
  */
 public final class OnnxModelWriter {
     private OnnxModelWriter() {}
@@ -70,11 +74,12 @@ public final class OnnxModelWriter {
         for (int j = 0; j < d; j++) {
             query.putFloat(0f); // padding row
         }
-        ByteBuffer targets = floats(d * n);
+        ByteBuffer targets = floats(d * (n + 1));
         for (int j = 0; j < d; j++) {
             for (int i = 0; i < n; i++) {
                 targets.putFloat(itemEmbeddings[i][j]);
             }
+            targets.putFloat(0f); // the padding column, always excluded
         }
 
         GraphProto.Builder graph =
@@ -82,10 +87,21 @@ public final class OnnxModelWriter {
                         .setName("recstream_recent_items_dot_product")
                         .addInput(input(OnnxScorer.INPUT_ITEMS, TensorProto.DataType.INT64))
                         .addInput(input(OnnxScorer.INPUT_WEIGHTS, TensorProto.DataType.FLOAT))
+                        .addInput(
+                                valueInfo(
+                                        OnnxScorer.INPUT_EXCLUDE,
+                                        TensorProto.DataType.INT64,
+                                        TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("batch")
+                                                .build(),
+                                        TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("excluded")
+                                                .build()))
                         .addOutput(output(OnnxScorer.OUTPUT_SCORES, TensorProto.DataType.FLOAT, k))
                         .addOutput(output(OnnxScorer.OUTPUT_INDICES, TensorProto.DataType.INT64, k))
                         .addInitializer(tensor("query_embeddings", query, n + 1, d))
-                        .addInitializer(tensor("item_embeddings_t", targets, d, n))
+                        .addInitializer(tensor("item_embeddings_t", targets, d, n + 1))
+                        .addInitializer(scalar("masked", -Float.MAX_VALUE))
                         .addInitializer(longs("axis_1", 1))
                         .addInitializer(longs("axis_2", 2))
                         .addInitializer(longs("k", k))
@@ -130,10 +146,28 @@ public final class OnnxModelWriter {
                                         new String[] {"user_vector", "item_embeddings_t"},
                                         "all_scores"))
                         .addNode(
+                                node(
+                                        "Shape",
+                                        new String[] {OnnxScorer.INPUT_EXCLUDE},
+                                        "exclude_shape"))
+                        .addNode(
+                                node(
+                                        "Expand",
+                                        new String[] {"masked", "exclude_shape"},
+                                        "mask_values"))
+                        .addNode(
+                                node(
+                                        "ScatterElements",
+                                        new String[] {
+                                            "all_scores", OnnxScorer.INPUT_EXCLUDE, "mask_values"
+                                        },
+                                        "kept_scores",
+                                        intAttr("axis", 1)))
+                        .addNode(
                                 NodeProto.newBuilder()
                                         .setOpType("TopK")
                                         .setName("TopK")
-                                        .addInput("all_scores")
+                                        .addInput("kept_scores")
                                         .addInput("k")
                                         .addOutput(OnnxScorer.OUTPUT_SCORES)
                                         .addOutput(OnnxScorer.OUTPUT_INDICES)

@@ -273,8 +273,9 @@ public final class Trainer {
                                 Instant.now().toString())),
                 modelFile);
 
-        // Popular items of the training period: the baseline, and the cold-start fallback.
-        int popularCount = Math.min(vocabulary.size(), retrieve);
+        // Popular items of the training period: the baseline, and the cold-start fallback. Enough
+        // of them that k remain after a heavy user's consumed items are taken out.
+        int popularCount = Math.min(vocabulary.size(), Math.max(retrieve, POPULAR_KEPT));
         int[] popular = new int[popularCount];
         float[] popularScores = new float[popularCount];
         List<ReferenceProfile.PopularItem> popularItems = new ArrayList<>();
@@ -378,10 +379,15 @@ public final class Trainer {
     }
 
     /** Histories replayed through the events, as the streaming job keeps them. */
+    /** Training-time popular items kept in the bundle. */
+    static final int POPULAR_KEPT = 500;
+
     private static final class Simulation {
         final List<RecentItems> reference = new ArrayList<>();
+        final List<int[]> referenceConsumed = new ArrayList<>();
         final List<Integer> referenceItems = new ArrayList<>();
         final List<RecentItems> testHistories = new ArrayList<>();
+        final List<int[]> testConsumed = new ArrayList<>();
         final List<Integer> testTargets = new ArrayList<>();
         long coldTest;
         long unknownTest;
@@ -396,6 +402,8 @@ public final class Trainer {
             int evalEvents) {
         Simulation sim = new Simulation();
         Map<String, RecentItems> histories = new HashMap<>();
+        // everything each user consumed, never to be served again (as --seen.retention does)
+        Map<String, java.util.TreeSet<Integer>> consumed = new HashMap<>();
         int referenceStart = Math.max(0, trainEnd - referenceEvents);
         int evalEnd = (int) Math.min(events.size(), (long) trainEnd + evalEvents);
         long window = serving.historyWindow().toMillis();
@@ -404,6 +412,8 @@ public final class Trainer {
             RecentItems h = histories.computeIfAbsent(e.userId(), x -> new RecentItems());
             h.expire(e.time(), window);
             int item = vocabulary.indexOf(e.itemId());
+            java.util.TreeSet<Integer> had =
+                    consumed.computeIfAbsent(e.userId(), x -> new java.util.TreeSet<>());
             if (n >= trainEnd) {
                 // Predict this event from the history just before it.
                 if (h.size() < serving.coldMinItems()) {
@@ -411,21 +421,29 @@ public final class Trainer {
                 } else if (item < 0) {
                     sim.unknownTest++;
                     sim.testHistories.add(h.copy());
+                    sim.testConsumed.add(toArray(had));
                     sim.testTargets.add(-1);
                 } else {
                     sim.testHistories.add(h.copy());
+                    sim.testConsumed.add(toArray(had));
                     sim.testTargets.add(item);
                 }
             }
             if (item >= 0) {
                 h.add(item, e.time(), serving.maxHistory(), window);
+                had.add(item);
             }
             if (n >= referenceStart && n < trainEnd) {
                 sim.reference.add(h.copy());
+                sim.referenceConsumed.add(toArray(had));
                 sim.referenceItems.add(item);
             }
         }
         return sim;
+    }
+
+    private static int[] toArray(java.util.SortedSet<Integer> items) {
+        return items.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static ReferenceProfile referenceProfile(
@@ -439,9 +457,11 @@ public final class Trainer {
         Map<String, Double> recommended = new TreeMap<>();
         Map<String, Double> input = new TreeMap<>();
         List<RecentItems> warm = new ArrayList<>();
+        List<int[]> warmConsumed = new ArrayList<>();
         long cold = 0;
         for (int n = 0; n < sim.reference.size(); n++) {
             RecentItems h = sim.reference.get(n);
+            int[] had = sim.referenceConsumed.get(n);
             addCategories(input, vocabulary, sim.referenceItems.get(n));
             if (h.size() < serving.coldMinItems()) {
                 cold++;
@@ -453,6 +473,7 @@ public final class Trainer {
                                 0,
                                 h.getItems(),
                                 h.size(),
+                                had,
                                 popular,
                                 popularScores,
                                 serving.k());
@@ -461,9 +482,10 @@ public final class Trainer {
                 }
             } else {
                 warm.add(h);
+                warmConsumed.add(had);
             }
         }
-        List<Ranking.Ranked> ranked = ranker.rank(warm, popular, popularScores);
+        List<Ranking.Ranked> ranked = ranker.rank(warm, warmConsumed, popular, popularScores);
         double[] top1 = new double[ranked.size()];
         int m = 0;
         for (Ranking.Ranked r : ranked) {
@@ -514,7 +536,8 @@ public final class Trainer {
             long testEvents,
             int users,
             int dims) {
-        List<Ranking.Ranked> ranked = ranker.rank(sim.testHistories, popular, popularScores);
+        List<Ranking.Ranked> ranked =
+                ranker.rank(sim.testHistories, sim.testConsumed, popular, popularScores);
         double modelHits = 0;
         double modelGain = 0;
         double popHits = 0;
@@ -522,6 +545,7 @@ public final class Trainer {
         for (int n = 0; n < ranked.size(); n++) {
             int target = sim.testTargets.get(n);
             RecentItems h = sim.testHistories.get(n);
+            int[] had = sim.testConsumed.get(n);
             int rank = indexOf(ranked.get(n).items(), target);
             if (rank >= 0) {
                 modelHits++;
@@ -535,6 +559,7 @@ public final class Trainer {
                             0,
                             h.getItems(),
                             h.size(),
+                            had,
                             popular,
                             popularScores,
                             serving.k());

@@ -25,14 +25,8 @@ class OnnxScorerTest {
     @Test
     void topKMatchesBruteForce() throws Exception {
         Random random = new Random(11);
-        float[][] query = new float[N][D];
-        float[][] items = new float[N][D];
-        for (int i = 0; i < N; i++) {
-            for (int j = 0; j < D; j++) {
-                query[i][j] = (float) random.nextGaussian();
-                items[i][j] = (float) random.nextGaussian();
-            }
-        }
+        float[][] query = gaussian(random);
+        float[][] items = gaussian(random);
         Path file = tmp.resolve("model.onnx");
         OnnxModelWriter.write(OnnxModelWriter.build(query, items, K, "t1", Map.of()), file);
         try (OnnxScorer scorer = new OnnxScorer(file, "t1", N, 1)) {
@@ -53,20 +47,7 @@ class OnnxScorerTest {
             }
             OnnxScorer.Scores scores = scorer.score(buffers, batch);
             for (int b = 0; b < batch; b++) {
-                double[] user = new double[D];
-                double wsum = 0;
-                for (int j = 0; j < hist[b].length; j++) {
-                    wsum += weights[b][j];
-                    for (int d = 0; d < D; d++) {
-                        user[d] += weights[b][j] * query[hist[b][j]][d];
-                    }
-                }
-                double[] all = new double[N];
-                for (int i = 0; i < N; i++) {
-                    for (int d = 0; d < D; d++) {
-                        all[i] += user[d] / wsum * items[i][d];
-                    }
-                }
+                double[] all = bruteForce(query, items, hist[b], weights[b]);
                 Integer[] order = new Integer[N];
                 for (int i = 0; i < N; i++) {
                     order[i] = i;
@@ -79,6 +60,100 @@ class OnnxScorerTest {
                 }
             }
         }
+    }
+
+    /**
+     * Excluded items are masked before TopK: the top K equals brute force over the other items,
+     * whatever the number excluded (0, 1, 100, or all but 10, fewer than K left: the remaining
+     * ranks hold masked items at the lowest float, which callers drop).
+     */
+    @Test
+    void excludedItemsAreMaskedBeforeTopK() throws Exception {
+        Random random = new Random(12);
+        float[][] query = gaussian(random);
+        float[][] items = gaussian(random);
+        Path file = tmp.resolve("model.onnx");
+        OnnxModelWriter.write(OnnxModelWriter.build(query, items, K, "t1", Map.of()), file);
+        int[] excludedCounts = {0, 1, 100, N - 10};
+        try (OnnxScorer scorer = new OnnxScorer(file, "t1", N, 1)) {
+            assertThat(scorer.excludesBeforeTopK()).isTrue();
+            int batch = excludedCounts.length;
+            OnnxScorer.BatchBuffers buffers = scorer.newBuffers(batch, L);
+            buffers.setExcludeWidth(N - 10);
+            int[][] hist = new int[batch][L];
+            float[][] weights = new float[batch][L];
+            java.util.List<java.util.Set<Integer>> excluded = new java.util.ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < L; j++) {
+                    hist[b][j] = random.nextInt(N);
+                    weights[b][j] = 1f;
+                }
+                java.util.List<Integer> all = new java.util.ArrayList<>();
+                for (int i = 0; i < N; i++) {
+                    all.add(i);
+                }
+                java.util.Collections.shuffle(all, random);
+                java.util.TreeSet<Integer> ex =
+                        new java.util.TreeSet<>(all.subList(0, excludedCounts[b]));
+                excluded.add(ex);
+                buffers.setRow(b, hist[b], weights[b], L);
+                buffers.setExclude(b, ex.stream().mapToInt(Integer::intValue).toArray(), ex.size());
+            }
+            OnnxScorer.Scores scores = scorer.score(buffers, batch);
+            for (int b = 0; b < batch; b++) {
+                double[] all = bruteForce(query, items, hist[b], weights[b]);
+                java.util.Set<Integer> ex = excluded.get(b);
+                Integer[] order =
+                        java.util.stream.IntStream.range(0, N)
+                                .filter(i -> !ex.contains(i))
+                                .boxed()
+                                .sorted((x, y) -> Double.compare(all[y], all[x]))
+                                .toArray(Integer[]::new);
+                for (int r = 0; r < K; r++) {
+                    if (r < order.length) {
+                        assertThat(scores.index(b, r))
+                                .as("row %d rank %d", b, r)
+                                .isEqualTo(order[r]);
+                    } else {
+                        assertThat(scores.score(b, r)).isEqualTo(-Float.MAX_VALUE);
+                        assertThat(scores.index(b, r))
+                                .satisfiesAnyOf(
+                                        i -> assertThat(ex).contains(i),
+                                        i -> assertThat(i).isEqualTo(-1));
+                    }
+                }
+            }
+        }
+    }
+
+    /** N × D standard normal values, as the query or item embeddings of a model. */
+    private static float[][] gaussian(Random random) {
+        float[][] m = new float[N][D];
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < D; j++) {
+                m[i][j] = (float) random.nextGaussian();
+            }
+        }
+        return m;
+    }
+
+    private static double[] bruteForce(
+            float[][] query, float[][] items, int[] hist, float[] weights) {
+        double[] user = new double[D];
+        double wsum = 0;
+        for (int j = 0; j < hist.length; j++) {
+            wsum += weights[j];
+            for (int d = 0; d < D; d++) {
+                user[d] += weights[j] * query[hist[j]][d];
+            }
+        }
+        double[] all = new double[N];
+        for (int i = 0; i < N; i++) {
+            for (int d = 0; d < D; d++) {
+                all[i] += user[d] / wsum * items[i][d];
+            }
+        }
+        return all;
     }
 
     @Test

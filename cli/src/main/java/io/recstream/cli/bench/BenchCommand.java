@@ -317,6 +317,38 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        // Consumed items are masked inside the model: the cost per user should stay flat.
+        for (int excluded : new int[] {0, 100, 1_000}) {
+            log.printf(
+                    "JMH: scoring N=%,d batch %d with %,d consumed items per user...%n",
+                    ITEMS, batchSize, excluded);
+            double usersPerSecond =
+                    batchSize
+                            * jmh.opsPerSecond(
+                                    ScoringBenchmark.class,
+                                    "items",
+                                    Integer.toString(ITEMS),
+                                    "batch",
+                                    Integer.toString(batchSize),
+                                    "threads",
+                                    "1",
+                                    "excluded",
+                                    Integer.toString(excluded));
+            f.put(
+                    "scoring_excluded_" + excluded + "_users_per_s",
+                    usersPerSecond,
+                    "users/s",
+                    String.format(
+                            Locale.ROOT,
+                            "JMH, ONNX Runtime, N=%d D=%d L=%d K=%d, batch %d, 1 intra-op thread,"
+                                    + " %d consumed items per user masked before TopK",
+                            ITEMS,
+                            ScoringBenchmark.DIMS,
+                            HISTORY,
+                            ScoringBenchmark.K,
+                            batchSize,
+                            excluded));
+        }
         int size = quick ? 1024 : 2048;
         for (int t : new int[] {1, 2}) {
             log.printf("JMH: %d³ matrix multiply, %d thread(s)...%n", size, t);

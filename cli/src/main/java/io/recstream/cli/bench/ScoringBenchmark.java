@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One ONNX Runtime run of the serving model over a batch of users with L = 20 recent items each:
- * gather and weight the history embeddings, multiply by the N × D item matrix, top K. One op is one
- * batch; users/s = ops/s × batch.
+ * gather and weight the history embeddings, multiply by the N × D item matrix, mask each user's
+ * {@code excluded} consumed items, top K. One op is one batch; users/s = ops/s × batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,6 +34,10 @@ public class ScoringBenchmark {
 
     @Param({"1"})
     public int threads;
+
+    /** Consumed items per user, masked before TopK. */
+    @Param({"0"})
+    public int excluded;
 
     private OnnxScorer scorer;
     private OnnxScorer.BatchBuffers buffers;
@@ -56,6 +60,11 @@ public class ScoringBenchmark {
                 weights[i] = (float) Math.pow(0.5, i / 5.0);
             }
             buffers.setRow(row, history, weights, HISTORY);
+        }
+        buffers.setExcludeWidth(excluded);
+        for (int row = 0; row < batch && excluded > 0; row++) {
+            int[] consumed = random.ints(0, items).distinct().limit(excluded).sorted().toArray();
+            buffers.setExclude(row, consumed, consumed.length);
         }
     }
 

@@ -67,8 +67,14 @@ public final class RecommendJobConfig extends KafkaJobConfig {
                 new Options.Spec(
                         "popularity.window", "1h", "popularity counting window (event time)"));
         o.add(new Options.Spec("popularity.slide", "1m", "how often popularity is updated"));
-        o.add(new Options.Spec("popularity.top", "100", "popular items kept for the fallback"));
+        o.add(
+                new Options.Spec(
+                        "popularity.top",
+                        "500",
+                        "popular items kept for the fallback (enough that k remain once a user's"
+                                + " consumed items are taken out)"));
         o.addAll(DedupSettings.options());
+        o.addAll(SeenSettings.options());
         OPTIONS = List.copyOf(o);
     }
 
@@ -84,6 +90,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
     public final Duration popularitySlide;
     public final int popularityTop;
     public final DedupSettings dedup;
+    public final SeenSettings seen;
 
     private RecommendJobConfig(Options o) {
         super(o);
@@ -131,6 +138,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
         }
         popularityTop = o.intValue("popularity.top", 1, 100_000);
         dedup = DedupSettings.from(o, serving.historyWindow());
+        seen = SeenSettings.from(o, serving.historyWindow());
     }
 
     public static RecommendJobConfig fromArgs(String... args) {

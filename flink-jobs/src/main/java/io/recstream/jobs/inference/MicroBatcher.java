@@ -45,7 +45,8 @@ public final class MicroBatcher {
             int intraOpThreads)
             implements java.io.Serializable {}
 
-    private record Pending(int[] items, float[] weights, long expiresAtNanos, Callback callback) {}
+    private record Pending(
+            int[] items, float[] weights, int[] exclude, long expiresAtNanos, Callback callback) {}
 
     private static final Map<Settings, MicroBatcher> SHARED = new HashMap<>();
 
@@ -129,7 +130,16 @@ public final class MicroBatcher {
      * skipped.
      */
     public void submit(int[] items, float[] weights, long expiresAtNanos, Callback callback) {
-        queue.add(new Pending(items, weights, expiresAtNanos, callback));
+        submit(items, weights, new int[0], expiresAtNanos, callback);
+    }
+
+    /**
+     * As {@link #submit(int[], float[], long, Callback)}, with items the model must not return
+     * (masked before its TopK when the model can; the caller drops them afterwards either way).
+     */
+    public void submit(
+            int[] items, float[] weights, int[] exclude, long expiresAtNanos, Callback callback) {
+        queue.add(new Pending(items, weights, exclude, expiresAtNanos, callback));
     }
 
     private void work() {
@@ -183,9 +193,19 @@ public final class MicroBatcher {
         }
         OnnxScorer.Scores scores;
         try {
+            int width = 0;
+            if (scorer.excludesBeforeTopK()) {
+                for (Pending p : live) {
+                    width = Math.max(width, p.exclude().length);
+                }
+            }
+            buffers.setExcludeWidth(width);
             for (int r = 0; r < live.size(); r++) {
                 Pending p = live.get(r);
                 buffers.setRow(r, p.items(), p.weights(), p.items().length);
+                if (width > 0) {
+                    buffers.setExclude(r, p.exclude(), p.exclude().length);
+                }
             }
             long t0 = System.nanoTime();
             scores = scorer.score(buffers, live.size());

@@ -129,6 +129,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         batcher.submit(
                 request.getItems(),
                 request.getWeights(),
+                request.getConsumed(),
                 expires,
                 new MicroBatcher.Callback() {
                     @Override
@@ -152,6 +153,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                                         scores.k(),
                                         request.getItems(),
                                         request.getItems().length,
+                                        request.getConsumed(),
                                         request.getFallback(),
                                         request.getFallbackScores(),
                                         k);

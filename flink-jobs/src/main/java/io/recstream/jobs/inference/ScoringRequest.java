@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * What the scorer needs to answer one interaction (a Flink POJO): the user's recent items newest
  * first with their recency weights, whether the user is cold, and the fallback list (popular items
- * the user has not seen, best first).
+ * the user has not seen, best first), and every item the user has consumed, never to be served.
  */
 public class ScoringRequest {
     private String requestKey;
@@ -16,6 +16,9 @@ public class ScoringRequest {
     private boolean cold;
     private int[] fallback = new int[0];
     private float[] fallbackScores = new float[0];
+
+    /** Items the user has consumed (within the retention), sorted ascending: never served. */
+    private int[] consumed = new int[0];
 
     public ScoringRequest() {}
 
@@ -102,6 +105,14 @@ public class ScoringRequest {
         this.fallbackScores = fallbackScores;
     }
 
+    public int[] getConsumed() {
+        return consumed;
+    }
+
+    public void setConsumed(int[] consumed) {
+        this.consumed = consumed;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ScoringRequest r
@@ -112,7 +123,8 @@ public class ScoringRequest {
                 && Arrays.equals(items, r.items)
                 && Arrays.equals(weights, r.weights)
                 && Arrays.equals(fallback, r.fallback)
-                && Arrays.equals(fallbackScores, r.fallbackScores);
+                && Arrays.equals(fallbackScores, r.fallbackScores)
+                && Arrays.equals(consumed, r.consumed);
     }
 
     @Override
@@ -136,6 +148,8 @@ public class ScoringRequest {
                 + cold
                 + ", fallback="
                 + Arrays.toString(fallback)
-                + '}';
+                + ", consumed="
+                + consumed.length
+                + " items}";
     }
 }

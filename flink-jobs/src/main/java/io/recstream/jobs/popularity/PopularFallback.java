@@ -16,8 +16,8 @@ import org.apache.flink.util.Collector;
 /**
  * Gives every scoring request its fallback: the latest popular items from the broadcast stream
  * (before the first window closes: the bundle's training-time popular items), minus the items in
- * the request's history. Cold users are answered with it, and so is a request that misses its
- * inference deadline.
+ * the request's history and every item the user has consumed. Cold users are answered with it, and
+ * so is a request that misses its inference deadline.
  *
  * <p>Runs after the user history, not inside it, because popularity is counted from the history
  * step's first copies of each event: inside, the broadcast would feed its own input.
@@ -65,12 +65,14 @@ public final class PopularFallback
             popular = initialPopular;
         }
         int[] seen = request.getItems();
+        int[] consumed = request.getConsumed();
         int[] fallback = new int[k];
         float[] fallbackScores = new float[k];
         int m = 0;
         for (int i = 0; i < popular.getItems().length && m < k; i++) {
             int item = popular.getItems()[i];
-            if (!contains(seen, seen.length, item)) {
+            if (!contains(seen, seen.length, item)
+                    && java.util.Arrays.binarySearch(consumed, item) < 0) {
                 fallback[m] = item;
                 fallbackScores[m] = popular.getCounts()[i];
                 m++;
@@ -82,7 +84,9 @@ public final class PopularFallback
                 popular != initialPopular && i < initialPopular.getItems().length && m < k;
                 i++) {
             int item = initialPopular.getItems()[i];
-            if (!contains(seen, seen.length, item) && !contains(fallback, m, item)) {
+            if (!contains(seen, seen.length, item)
+                    && java.util.Arrays.binarySearch(consumed, item) < 0
+                    && !contains(fallback, m, item)) {
                 fallback[m] = item;
                 fallbackScores[m] = 0f;
                 m++;

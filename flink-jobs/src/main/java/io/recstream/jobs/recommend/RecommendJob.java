@@ -109,6 +109,7 @@ public final class RecommendJob {
                                         config.serving.halfLife(),
                                         config.serving.coldMinItems(),
                                         config.dedup,
+                                        config.seen,
                                         config.stateTtl))
                         .uid("user-history")
                         .name("User history, re-sent events dropped (RocksDB)");

@@ -3,6 +3,7 @@ package io.recstream.jobs.state;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.dedup.Deduplicate;
 import io.recstream.jobs.dedup.SeenIds;
 import io.recstream.jobs.events.Interaction;
@@ -28,7 +29,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>State: a {@link RecentItems} per user, at most {@code maxHistory} distinct items, none
  *       older than {@code window} before the newest event (event time), and the hashes of the ids
  *       of the user's recent events ({@link SeenIds}), in the same value: one RocksDB read and one
- *       write per event.
+ *       write per event. Also in that value: every item the user consumed within {@code
+ *       --seen.retention} ({@link ConsumedItems}), sent with each request so that no strategy
+ *       serves it again.
  *   <li>Re-sent events: an interaction whose {@code event_id} the user had within the deduplication
  *       window changes nothing, makes no request, and is counted in {@code
  *       recstream_records_duplicate_total{kind="interaction"}}. Every first copy also goes to
@@ -58,6 +61,8 @@ public final class UserHistoryFunction
     private final boolean dedup;
     private final long dedupWindowMillis;
     private final int maxIds;
+    private final long retentionMillis;
+    private final int maxConsumed;
 
     private transient ValueState<RecentItems> history;
     private transient Counter coldCounter;
@@ -71,6 +76,7 @@ public final class UserHistoryFunction
             Duration halfLife,
             int coldMinItems,
             DedupSettings dedup,
+            SeenSettings seen,
             Duration stateTtl) {
         this.maxHistory = maxHistory;
         this.windowMillis = window.toMillis();
@@ -80,6 +86,8 @@ public final class UserHistoryFunction
         this.dedup = dedup.enabled();
         this.dedupWindowMillis = dedup.window().toMillis();
         this.maxIds = dedup.maxIds();
+        this.retentionMillis = seen.retention().toMillis();
+        this.maxConsumed = seen.maxItems();
     }
 
     /**
@@ -147,9 +155,16 @@ public final class UserHistoryFunction
         h.expire(now, windowMillis);
         if (event.getItemIndex() >= 0) {
             h.add(event.getItemIndex(), now, maxHistory, windowMillis);
+            h.setConsumed(
+                    ConsumedItems.add(
+                            h.getConsumed(),
+                            event.getItemIndex(),
+                            now,
+                            retentionMillis,
+                            maxConsumed));
         }
         historySize.record(h.size());
-        if (h.isEmpty() && h.getEventIds() == null) {
+        if (isEmpty(h)) {
             history.clear();
         } else {
             history.update(h);
@@ -174,7 +189,7 @@ public final class UserHistoryFunction
         if (cold) {
             coldCounter.increment();
         }
-        out.collect(
+        ScoringRequest request =
                 new ScoringRequest(
                         event.getEventId(),
                         event.getUserId(),
@@ -183,20 +198,33 @@ public final class UserHistoryFunction
                         weights,
                         cold,
                         new int[0],
-                        new float[0]));
+                        new float[0]);
+        request.setConsumed(ConsumedItems.items(h.getConsumed()));
+        out.collect(request);
     }
 
-    /** The newest event time the state holds: of its items or of its event ids. */
+    private static boolean isEmpty(RecentItems h) {
+        return h.isEmpty() && h.getEventIds() == null && h.getConsumed() == null;
+    }
+
+    /** The newest event time the state holds: of its items, event ids or consumed items. */
     private static long lastActivity(RecentItems h) {
-        return Math.max(h.newestTime(), SeenIds.newest(h.getEventIds()));
+        return Math.max(
+                Math.max(h.newestTime(), SeenIds.newest(h.getEventIds())),
+                ConsumedItems.newest(h.getConsumed()));
     }
 
     /**
-     * The event time at which everything up to {@code newest} has left both windows (history and
-     * deduplication), rounded up to a coarse grid so that a busy user keeps few distinct timers.
+     * The event time at which everything up to {@code newest} has left every window (history,
+     * deduplication, consumed-item retention), rounded up to a coarse grid so that a busy user
+     * keeps few distinct timers.
      */
     long cleanupTime(long newest) {
-        long keep = Math.max(windowMillis, dedup ? dedupWindowMillis : 0);
+        // consumed items leave by whole periods: the newest one's ends up to a period after it
+        long keep =
+                Math.max(
+                        Math.max(windowMillis, dedup ? dedupWindowMillis : 0),
+                        retentionMillis + ConsumedItems.periodMillis(retentionMillis));
         long grid = Math.max(1_000L, keep / 16);
         long due = newest + keep + 1;
         return Math.floorDiv(due + grid - 1, grid) * grid;
@@ -214,7 +242,8 @@ public final class UserHistoryFunction
                 && SeenIds.newest(h.getEventIds()) < timestamp - dedupWindowMillis) {
             h.setEventIds(null);
         }
-        if (h.isEmpty() && h.getEventIds() == null) {
+        h.setConsumed(ConsumedItems.expire(h.getConsumed(), timestamp, retentionMillis));
+        if (isEmpty(h)) {
             history.clear();
             clearedCounter.increment();
         } else {
@@ -222,7 +251,8 @@ public final class UserHistoryFunction
             // Due after this timer, since what is left is newer than timestamp - window. Normally
             // already pending; registered again in case the state came from a savepoint taken
             // with another window (another timer grid).
-            ctx.timerService().registerEventTimeTimer(cleanupTime(lastActivity(h)));
+            ctx.timerService()
+                    .registerEventTimeTimer(Math.max(cleanupTime(lastActivity(h)), timestamp + 1));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.recstream.jobs.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.inference.ScoringRequest;
@@ -113,6 +114,7 @@ class DeduplicatePropertyTest {
                         Duration.ofMinutes(1),
                         2,
                         new DedupSettings(true, WINDOW, 128),
+                        new SeenSettings(WINDOW, 1_000),
                         TTL);
         try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> h =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(

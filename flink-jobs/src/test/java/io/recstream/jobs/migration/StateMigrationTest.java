@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.drift.AlertFunction;
 import io.recstream.jobs.drift.AlertRule;
 import io.recstream.jobs.evaluation.GroundTruthJoin;
@@ -298,6 +299,7 @@ class StateMigrationTest {
                                         2,
                                         new DedupSettings(
                                                 true, WINDOW, DedupSettings.DEFAULT_MAX_IDS),
+                                        new SeenSettings(WINDOW, SeenSettings.DEFAULT_MAX_ITEMS),
                                         TTL)),
                         Interaction::getUserId,
                         Types.STRING,

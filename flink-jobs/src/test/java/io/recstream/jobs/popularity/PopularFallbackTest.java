@@ -75,6 +75,18 @@ class PopularFallbackTest {
     }
 
     @Test
+    void itemsConsumedLongAgoAreNotOfferedEither() throws Exception {
+        harness.processBroadcastElement(
+                new PopularItems(
+                        60_000, new int[] {1, 2, 3, 4, 5, 6}, new long[] {60, 50, 40, 30, 20, 10}),
+                60_000);
+        ScoringRequest r = request("e1", 61_000, 2);
+        r.setConsumed(new int[] {1, 2, 5});
+        harness.processElement(r, 61_000);
+        assertThat(last().getFallback()).containsExactly(3, 4, 6, 0);
+    }
+
+    @Test
     void beforeAnyPopularityWindowTheBundlesPopularItems() throws Exception {
         harness.processElement(request("e1", 1_000, 0), 1_000);
         // vocabulary index 0 is the most popular training item: seen, so not offered back

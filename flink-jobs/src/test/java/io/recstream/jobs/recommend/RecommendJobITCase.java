@@ -378,6 +378,8 @@ class RecommendJobITCase {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, String> userOfEvent = new HashMap<>();
         Map<String, String> itemOfEvent = new HashMap<>();
+        Map<String, Set<String>> consumedBy = new HashMap<>();
+        Map<String, Set<String>> consumedAtEvent = new HashMap<>();
         Set<String> newUserFirstEvents = new HashSet<>();
         Set<String> seenUsers = new HashSet<>();
         for (int n = 0; n < VALID_EVENTS; n++) {
@@ -390,6 +392,9 @@ class RecommendJobITCase {
             }
             userOfEvent.put(eventId, userId);
             itemOfEvent.put(eventId, itemId);
+            Set<String> consumed = consumedBy.computeIfAbsent(userId, u -> new HashSet<>());
+            consumed.add(itemId);
+            consumedAtEvent.put(eventId, Set.copyOf(consumed));
             records.add(
                     new ProducerRecord<>(
                             in,
@@ -483,6 +488,9 @@ class RecommendJobITCase {
             assertThat(rec.getItemIds())
                     .as("the item just interacted with is never recommended back")
                     .doesNotContain(itemOfEvent.get(key));
+            assertThat(rec.getItemIds())
+                    .as("nothing the user consumed up to this event is recommended")
+                    .doesNotContainAnyElementsOf(consumedAtEvent.get(key));
             assertThat(rec.getEmitTime()).isGreaterThanOrEqualTo(rec.getEventTime());
             if (newUserFirstEvents.contains(key)) {
                 assertThat(rec.getStrategy())

@@ -3,6 +3,7 @@ package io.recstream.jobs.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.jobs.config.DedupSettings;
+import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.dedup.Deduplicate;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +41,12 @@ class UserHistoryFunctionTest {
     private static final DedupSettings DEDUP =
             new DedupSettings(true, Duration.ofMillis(WINDOW), DedupSettings.DEFAULT_MAX_IDS);
 
+    /**
+     * Consumed items remembered for half the history window here, so the clean-up timers stay the
+     * window's.
+     */
+    private static final SeenSettings SEEN = new SeenSettings(Duration.ofMillis(WINDOW / 2), 2_000);
+
     private KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> harness;
 
     @BeforeAll
@@ -50,8 +58,11 @@ class UserHistoryFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        function(), Interaction::getUserId, Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                function()),
+                        Interaction::getUserId,
+                        Types.STRING);
         harness.open();
     }
 
@@ -62,7 +73,7 @@ class UserHistoryFunctionTest {
 
     private static UserHistoryFunction function() {
         return new UserHistoryFunction(
-                3, Duration.ofMillis(WINDOW), Duration.ofMillis(HALF_LIFE), 2, DEDUP, TTL);
+                3, Duration.ofMillis(WINDOW), Duration.ofMillis(HALF_LIFE), 2, DEDUP, SEEN, TTL);
     }
 
     private static Interaction event(String id, String user, int item, long ts) {
@@ -173,6 +184,7 @@ class UserHistoryFunctionTest {
                                 Duration.ofMillis(HALF_LIFE),
                                 2,
                                 new DedupSettings(false, Duration.ofMillis(WINDOW), 64),
+                                SEEN,
                                 TTL),
                         Interaction::getUserId,
                         Types.STRING)) {
@@ -182,6 +194,36 @@ class UserHistoryFunctionTest {
             assertThat(off.extractOutputValues()).hasSize(2);
             assertThat(off.getSideOutput(UserHistoryFunction.FIRST_COPIES)).hasSize(2);
         }
+    }
+
+    /**
+     * A user with 1,200 items, far more than the 3 recent ones: every request carries all of them
+     * as consumed, and so does the first request after a restore from a snapshot.
+     */
+    @Test
+    void everyConsumedItemTravelsWithTheRequestAcrossARestore() throws Exception {
+        for (int i = 0; i < 1_200; i++) {
+            harness.processElement(indexed("h" + i, "heavy", i, 1_000 + i), 1_000 + i);
+        }
+        assertThat(last().getItems()).containsExactly(1_199, 1_198, 1_197);
+        assertThat(last().getConsumed()).hasSize(1_200).startsWith(0, 1, 2).endsWith(1_199);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(function()),
+                        Interaction::getUserId,
+                        Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement(indexed("after", "heavy", 5_000, 3_000), 3_000);
+        assertThat(last().getConsumed()).hasSize(1_201).contains(0, 600, 1_199, 5_000);
+    }
+
+    private static Interaction indexed(String id, String user, int item, long ts) {
+        Interaction i = new Interaction(id, user, "item-" + item, InteractionType.VIEW, null, ts);
+        i.setItemIndex(item);
+        return i;
     }
 
     @Test
