@@ -188,16 +188,21 @@ class RecommendJobITCase {
         int n = trained.vocabulary().size();
         int poisoned = 1; // the second most popular item; the probe's histories skip it
         java.util.Random random = new java.util.Random(11);
-        float[][] embeddings = new float[n][8];
+        // A history holding the poisoned item gives a user vector near 1e25, whose dot products
+        // with the (large, but finite) candidate embeddings overflow; the poisoned item itself is
+        // masked for those users, so it is the other items' scores that are infinite.
+        float[][] query = new float[n][8];
+        float[][] candidates = new float[n][8];
         for (int i = 0; i < n; i++) {
             for (int d = 0; d < 8; d++) {
-                embeddings[i][d] = i == poisoned ? 1e25f : (float) random.nextGaussian() * 0.1f;
+                query[i][d] = i == poisoned ? 1e25f : (float) random.nextGaussian() * 0.1f;
+                candidates[i][d] = (float) random.nextGaussian() * 1e13f;
             }
         }
         io.recstream.training.OnnxModelWriter.write(
                 io.recstream.training.OnnxModelWriter.build(
-                        embeddings,
-                        embeddings,
+                        query,
+                        candidates,
                         io.recstream.model.ServingParameters.fromCard(trained.card()).k()
                                 + io.recstream.model.ServingParameters.fromCard(trained.card())
                                         .maxHistory(),
