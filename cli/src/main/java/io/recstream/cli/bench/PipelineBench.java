@@ -118,7 +118,8 @@ final class PipelineBench implements AutoCloseable {
 
     /** Trains (once; kept in the work folder) a D = 64 model over the synthetic catalog. */
     private Path bundle(int items, int trainEvents) throws IOException {
-        Path dir = work.resolve("model-" + items + "-" + trainEvents);
+        // "-masked": the graph that masks consumed items; a bundle from before it is not reused
+        Path dir = work.resolve("model-" + items + "-" + trainEvents + "-masked");
         if (Files.exists(dir.resolve(ModelBundle.CARD_FILE))) {
             return dir;
         }

@@ -31,7 +31,8 @@ public final class SyntheticModels {
     /** The scoring model for {@code items} items of {@code dims} dimensions, top {@code k}. */
     public static synchronized Path scoring(int items, int dims, int k) {
         try {
-            Path file = cache().resolve("scoring-" + items + "x" + dims + "-top" + k + ".onnx");
+            Path file =
+                    cache().resolve("scoring-" + items + "x" + dims + "-top" + k + "-masked.onnx");
             if (!Files.exists(file)) {
                 SplittableRandom random = new SplittableRandom(items * 31L + dims);
                 float[][] embeddings = new float[items][dims];

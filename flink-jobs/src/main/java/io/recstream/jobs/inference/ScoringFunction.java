@@ -129,7 +129,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         batcher.submit(
                 request.getItems(),
                 request.getWeights(),
-                request.getConsumed(),
+                request.consumedItems(),
                 expires,
                 new MicroBatcher.Callback() {
                     @Override
@@ -153,7 +153,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                                         scores.k(),
                                         request.getItems(),
                                         request.getItems().length,
-                                        request.getConsumed(),
+                                        request.consumedItems(),
                                         request.getFallback(),
                                         request.getFallbackScores(),
                                         k);

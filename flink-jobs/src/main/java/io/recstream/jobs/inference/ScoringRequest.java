@@ -1,5 +1,6 @@
 package io.recstream.jobs.inference;
 
+import io.recstream.model.SortedInts;
 import java.util.Arrays;
 
 /**
@@ -17,8 +18,13 @@ public class ScoringRequest {
     private int[] fallback = new int[0];
     private float[] fallbackScores = new float[0];
 
-    /** Items the user has consumed (within the retention), sorted ascending: never served. */
-    private int[] consumed = new int[0];
+    /**
+     * Items the user has consumed (within the retention), as {@link SortedInts}: never served.
+     * Encoded, so that it crosses the network as one block.
+     */
+    private byte[] consumed = SortedInts.empty();
+
+    private transient int[] consumedItems;
 
     public ScoringRequest() {}
 
@@ -105,12 +111,21 @@ public class ScoringRequest {
         this.fallbackScores = fallbackScores;
     }
 
-    public int[] getConsumed() {
+    public byte[] getConsumed() {
         return consumed;
     }
 
-    public void setConsumed(int[] consumed) {
+    public void setConsumed(byte[] consumed) {
         this.consumed = consumed;
+        this.consumedItems = null;
+    }
+
+    /** The consumed items, sorted ascending (decoded once). */
+    public int[] consumedItems() {
+        if (consumedItems == null) {
+            consumedItems = SortedInts.decode(consumed);
+        }
+        return consumedItems;
     }
 
     @Override
@@ -149,7 +164,7 @@ public class ScoringRequest {
                 + ", fallback="
                 + Arrays.toString(fallback)
                 + ", consumed="
-                + consumed.length
+                + SortedInts.size(consumed)
                 + " items}";
     }
 }

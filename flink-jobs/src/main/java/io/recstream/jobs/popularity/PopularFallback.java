@@ -65,7 +65,7 @@ public final class PopularFallback
             popular = initialPopular;
         }
         int[] seen = request.getItems();
-        int[] consumed = request.getConsumed();
+        int[] consumed = request.consumedItems();
         int[] fallback = new int[k];
         float[] fallbackScores = new float[k];
         int m = 0;

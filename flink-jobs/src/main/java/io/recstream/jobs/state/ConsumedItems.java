@@ -1,24 +1,22 @@
 package io.recstream.jobs.state;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.recstream.model.SortedInts;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Every item a user has consumed within the retention, packed for keyed state: compressed bitmaps
- * of item indices (RoaringBitmap), one per twelfth of the retention, so that a period can be
- * forgotten as a whole.
+ * Every item a user has consumed within the retention, packed for keyed state: per twelfth of the
+ * retention (a period), the sorted item indices as {@link SortedInts} (count and gaps, one or two
+ * bytes an item), so that a period can be forgotten as a whole.
  *
  * <p>Layout: the newest event time added (8 bytes), the number of periods (4), then per period,
- * oldest first, its start (8), the size of its bitmap (4) and the bitmap, serialized. An item is
- * kept only in the period it was last consumed in. Periods that end more than the retention before
- * the newest event are dropped; beyond {@code maxItems} the oldest periods are dropped first, and
- * while the newest period alone holds {@code maxItems}, further items of that period are not added.
- * A user with 20 items takes about 60 bytes; 1,000 items spread over a catalogue of 10,000 take
- * about 2 KB (two bytes an item).
+ * oldest first, its start (8), the size of its encoding (4) and the encoding. An item is kept only
+ * in the period it was last consumed in. Periods that end more than the retention before the newest
+ * event are dropped; beyond {@code maxItems} the oldest periods are dropped first, and while the
+ * newest period alone holds {@code maxItems}, further items of that period are not added. A user
+ * with 20 items takes about 50 bytes; 1,000 items spread over a catalogue of 10,000 about 1.1 KB.
  */
 public final class ConsumedItems {
 
@@ -26,7 +24,24 @@ public final class ConsumedItems {
 
     private ConsumedItems() {}
 
-    private record Period(long start, RoaringBitmap items) {}
+    private static final class Period {
+        final long start;
+        int[] items;
+        byte[] encoded; // null when items changed
+
+        Period(long start, int[] items, byte[] encoded) {
+            this.start = start;
+            this.items = items;
+            this.encoded = encoded;
+        }
+
+        byte[] encoded() {
+            if (encoded == null) {
+                encoded = SortedInts.encode(items);
+            }
+            return encoded;
+        }
+    }
 
     /** The packed set with {@code item} consumed at {@code time} (null {@code packed}: empty). */
     public static byte[] add(
@@ -37,41 +52,55 @@ public final class ConsumedItems {
         long start = Math.floorDiv(time, periodMillis) * periodMillis;
         Period target = null;
         int at = periods.size();
+        boolean newerElsewhere = false;
         for (int i = 0; i < periods.size(); i++) {
             Period p = periods.get(i);
             if (p.start == start) {
                 target = p;
-            } else if (p.start > start && at == periods.size()) {
-                at = i;
+            } else if (p.start > start) {
+                at = Math.min(at, i);
+                newerElsewhere |= Arrays.binarySearch(p.items, item) >= 0;
             }
         }
-        boolean newerElsewhere = false;
-        for (Period p : periods) {
-            if (p.start > start && p.items.contains(item)) {
-                newerElsewhere = true; // consumed again later: it stays there
-            }
-        }
-        if (!newerElsewhere) {
+        boolean changed = newest != newest(packed);
+        // consumed again later than this event: it stays where it is
+        if (!newerElsewhere
+                && (target == null || Arrays.binarySearch(target.items, item) < 0)
+                && (target == null || target.items.length < maxItems)) {
             if (target == null) {
-                target = new Period(start, new RoaringBitmap());
+                target = new Period(start, new int[0], null);
                 periods.add(at, target);
             }
-            if (!target.items.contains(item) && target.items.getCardinality() < maxItems) {
-                for (Period p : periods) {
-                    if (p != target) {
-                        p.items.remove(item);
-                    }
+            int pos = -Arrays.binarySearch(target.items, item) - 1;
+            int[] grown = new int[target.items.length + 1];
+            System.arraycopy(target.items, 0, grown, 0, pos);
+            grown[pos] = item;
+            System.arraycopy(target.items, pos, grown, pos + 1, target.items.length - pos);
+            target.items = grown;
+            target.encoded = null;
+            for (Period p : periods) {
+                int found = p == target ? -1 : Arrays.binarySearch(p.items, item);
+                if (found >= 0) {
+                    int[] shrunk = new int[p.items.length - 1];
+                    System.arraycopy(p.items, 0, shrunk, 0, found);
+                    System.arraycopy(p.items, found + 1, shrunk, found, shrunk.length - found);
+                    p.items = shrunk;
+                    p.encoded = null;
                 }
-                target.items.add(item);
             }
+            changed = true;
         }
+        int before = periods.size();
         dropOld(periods, newest - retentionMillis, periodMillis);
         long total = 0;
         for (Period p : periods) {
-            total += p.items.getCardinality();
+            total += p.items.length;
         }
         while (total > maxItems && periods.size() > 1) {
-            total -= periods.remove(0).items.getCardinality();
+            total -= periods.remove(0).items.length;
+        }
+        if (!changed && periods.size() == before) {
+            return packed;
         }
         return write(newest, periods);
     }
@@ -93,20 +122,31 @@ public final class ConsumedItems {
         return periods.size() == before ? packed : write(newest(packed), periods);
     }
 
-    /** Every item of the packed set, sorted ascending. */
-    public static int[] items(byte[] packed) {
+    /** Every item of the packed set, sorted ascending, as {@link SortedInts}. */
+    public static byte[] union(byte[] packed) {
+        if (packed != null && ByteBuffer.wrap(packed).getInt(Long.BYTES) == 1) {
+            // one period: its encoding as it is
+            int size = ByteBuffer.wrap(packed).getInt(2 * Long.BYTES + Integer.BYTES);
+            int from = 2 * Long.BYTES + 2 * Integer.BYTES;
+            return Arrays.copyOfRange(packed, from, from + size);
+        }
         List<Period> periods = read(packed);
         if (periods.isEmpty()) {
-            return new int[0];
+            return SortedInts.empty();
         }
         if (periods.size() == 1) {
-            return periods.get(0).items.toArray();
+            return periods.get(0).encoded();
         }
-        RoaringBitmap all = new RoaringBitmap();
+        int[] all = new int[0];
         for (Period p : periods) {
-            all.or(p.items);
+            all = SortedInts.union(all, p.items);
         }
-        return all.toArray();
+        return SortedInts.encode(all);
+    }
+
+    /** Every item of the packed set, sorted ascending. */
+    public static int[] items(byte[] packed) {
+        return SortedInts.decode(union(packed));
     }
 
     /** The newest event time added, or {@link Long#MIN_VALUE} for an empty set. */
@@ -120,7 +160,7 @@ public final class ConsumedItems {
     }
 
     private static void dropOld(List<Period> periods, long cutoff, long periodMillis) {
-        periods.removeIf(p -> p.start + periodMillis <= cutoff || p.items.isEmpty());
+        periods.removeIf(p -> p.start + periodMillis <= cutoff || p.items.length == 0);
     }
 
     private static List<Period> read(byte[] packed) {
@@ -131,17 +171,12 @@ public final class ConsumedItems {
         ByteBuffer in = ByteBuffer.wrap(packed);
         in.getLong();
         int n = in.getInt();
-        try {
-            for (int i = 0; i < n; i++) {
-                long start = in.getLong();
-                int size = in.getInt();
-                RoaringBitmap items = new RoaringBitmap();
-                items.deserialize(in.slice(in.position(), size));
-                in.position(in.position() + size);
-                periods.add(new Period(start, items));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt consumed-items state", e);
+        for (int i = 0; i < n; i++) {
+            long start = in.getLong();
+            int size = in.getInt();
+            byte[] encoded = Arrays.copyOfRange(packed, in.position(), in.position() + size);
+            in.position(in.position() + size);
+            periods.add(new Period(start, SortedInts.decode(encoded), encoded));
         }
         return periods;
     }
@@ -149,14 +184,12 @@ public final class ConsumedItems {
     private static byte[] write(long newest, List<Period> periods) {
         int bytes = Long.BYTES + Integer.BYTES;
         for (Period p : periods) {
-            p.items.runOptimize();
-            bytes += Long.BYTES + Integer.BYTES + p.items.serializedSizeInBytes();
+            bytes += Long.BYTES + Integer.BYTES + p.encoded().length;
         }
         ByteBuffer out = ByteBuffer.allocate(bytes);
         out.putLong(newest).putInt(periods.size());
         for (Period p : periods) {
-            out.putLong(p.start).putInt(p.items.serializedSizeInBytes());
-            p.items.serialize(out);
+            out.putLong(p.start).putInt(p.encoded().length).put(p.encoded());
         }
         return out.array();
     }

@@ -199,7 +199,7 @@ public final class UserHistoryFunction
                         cold,
                         new int[0],
                         new float[0]);
-        request.setConsumed(ConsumedItems.items(h.getConsumed()));
+        request.setConsumed(ConsumedItems.union(h.getConsumed()));
         out.collect(request);
     }
 

@@ -81,7 +81,7 @@ class PopularFallbackTest {
                         60_000, new int[] {1, 2, 3, 4, 5, 6}, new long[] {60, 50, 40, 30, 20, 10}),
                 60_000);
         ScoringRequest r = request("e1", 61_000, 2);
-        r.setConsumed(new int[] {1, 2, 5});
+        r.setConsumed(io.recstream.model.SortedInts.encode(new int[] {1, 2, 5}));
         harness.processElement(r, 61_000);
         assertThat(last().getFallback()).containsExactly(3, 4, 6, 0);
     }

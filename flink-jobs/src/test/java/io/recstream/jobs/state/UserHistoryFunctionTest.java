@@ -206,7 +206,7 @@ class UserHistoryFunctionTest {
             harness.processElement(indexed("h" + i, "heavy", i, 1_000 + i), 1_000 + i);
         }
         assertThat(last().getItems()).containsExactly(1_199, 1_198, 1_197);
-        assertThat(last().getConsumed()).hasSize(1_200).startsWith(0, 1, 2).endsWith(1_199);
+        assertThat(last().consumedItems()).hasSize(1_200).startsWith(0, 1, 2).endsWith(1_199);
         var snapshot = harness.snapshot(1, 1);
         harness.close();
         harness =
@@ -217,7 +217,7 @@ class UserHistoryFunctionTest {
         harness.initializeState(snapshot);
         harness.open();
         harness.processElement(indexed("after", "heavy", 5_000, 3_000), 3_000);
-        assertThat(last().getConsumed()).hasSize(1_201).contains(0, 600, 1_199, 5_000);
+        assertThat(last().consumedItems()).hasSize(1_201).contains(0, 600, 1_199, 5_000);
     }
 
     private static Interaction indexed(String id, String user, int item, long ts) {
