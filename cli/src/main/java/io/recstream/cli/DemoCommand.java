@@ -302,6 +302,39 @@ public final class DemoCommand implements Callable<Integer> {
         final Map<String, SignalValue> signals = new ConcurrentHashMap<>();
         final AtomicLong lateFeedback = new AtomicLong();
 
+        /** Per user, each item's first consumption in send order; per request, its place. */
+        final Map<String, Map<String, Long>> firstConsumed = new ConcurrentHashMap<>();
+
+        final Map<String, Long> requestPlace = new ConcurrentHashMap<>();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong consumedSlots = new AtomicLong();
+
+        /** Records a valid event as it is sent (request key null: not one of ours to judge). */
+        void consumed(String requestKey, String user, String item) {
+            long place = sent.incrementAndGet();
+            firstConsumed
+                    .computeIfAbsent(user, u -> new ConcurrentHashMap<>())
+                    .putIfAbsent(item, place);
+            if (requestKey != null) {
+                requestPlace.put(requestKey, place);
+            }
+        }
+
+        /** Counts the slots of {@code rec} holding an item its user had consumed by the request. */
+        void judge(Recommendation rec) {
+            Long place = requestPlace.remove(rec.getRequestKey());
+            Map<String, Long> had = firstConsumed.get(rec.getUserId());
+            if (place == null || had == null) {
+                return;
+            }
+            for (String item : rec.getItemIds()) {
+                Long first = had.get(item);
+                if (first != null && first <= place) {
+                    consumedSlots.incrementAndGet();
+                }
+            }
+        }
+
         long strategy(Strategy s) {
             AtomicLong n = strategies.get(s);
             return n == null ? 0 : n.get();
@@ -389,6 +422,7 @@ public final class DemoCommand implements Callable<Integer> {
                                             .computeIfAbsent(
                                                     rec.getStrategy(), s -> new AtomicLong())
                                             .incrementAndGet();
+                                    stats.judge(rec);
                                     feedbackModel.respond(rec, feedback);
                                 });
                 CommittedReader dead =
@@ -425,6 +459,7 @@ public final class DemoCommand implements Callable<Integer> {
                         priming.size());
                 int n = 0;
                 for (TrainingEvent e : priming) {
+                    stats.consumed(null, e.userId(), e.itemId());
                     send(
                             producer,
                             recConfig.interactionsTopic,
@@ -514,6 +549,9 @@ public final class DemoCommand implements Callable<Integer> {
                 long due = elapsed * rate / 1000;
                 while (sent < due) {
                     Generator.Event e = generator.next(now, drifting ? driftKind : null);
+                    if (e.valid()) {
+                        stats.consumed(e.requestKey(), e.key(), e.itemId());
+                    }
                     send(
                             producer,
                             recConfig.interactionsTopic,
@@ -635,6 +673,8 @@ public final class DemoCommand implements Callable<Integer> {
         s.put("recommendations_not_ours", stats.foreign.get());
         s.put("cold_start_recommendations", stats.strategy(Strategy.POPULAR));
         s.put("model_recommendations", stats.strategy(Strategy.MODEL));
+        // items the user had consumed by the request (never served within --seen.retention)
+        s.put("served_slots_already_consumed", stats.consumedSlots.get());
         s.put("deadline_fallbacks", stats.strategy(Strategy.DEADLINE_FALLBACK));
         s.put("latency_ms_p50", stats.latency.percentile(0.50));
         s.put("latency_ms_p99", stats.latency.percentile(0.99));
@@ -793,7 +833,7 @@ public final class DemoCommand implements Callable<Integer> {
      * Live traffic from the synthetic world, with a share of malformed records and optional drift.
      */
     static final class Generator {
-        record Event(String key, byte[] value, boolean valid) {}
+        record Event(String key, byte[] value, boolean valid, String requestKey, String itemId) {}
 
         private final SyntheticWorld world;
         private final double newUserShare;
@@ -811,7 +851,7 @@ public final class DemoCommand implements Callable<Integer> {
         Event next(long now, String drift) {
             n++;
             if (world.nextDouble() < malformedShare) {
-                return new Event(null, malformed(now), false);
+                return new Event(null, malformed(now), false, null, null);
             }
             double newUsers = "new-users".equals(drift) ? 0.6 : newUserShare;
             int user = world.nextDouble() < newUsers ? world.newUser() : world.randomUser();
@@ -826,10 +866,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             InteractionType type =
                     world.nextDouble() < 0.9 ? InteractionType.VIEW : InteractionType.PURCHASE;
+            String eventId = runId + "-" + n;
             byte[] json =
                     JsonCodec.interaction(
-                            new Interaction(runId + "-" + n, userId, itemId, type, null, now));
-            return new Event(userId, json, true);
+                            new Interaction(eventId, userId, itemId, type, null, now));
+            return new Event(userId, json, true, eventId, itemId);
         }
 
         private byte[] malformed(long now) {

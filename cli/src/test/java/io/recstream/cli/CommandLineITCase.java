@@ -341,6 +341,9 @@ class CommandLineITCase {
                 .isEqualTo(s.get("events_in").asLong() - s.get("events_valid").asLong());
         assertThat(s.get("complete").asBoolean()).isTrue();
         assertThat(s.get("recommendations_not_ours").asLong()).isZero();
+        assertThat(s.get("served_slots_already_consumed").asLong())
+                .as("nothing a user had consumed was recommended to them")
+                .isZero();
         assertThat(s.get("outcomes").asLong()).isPositive();
         assertThat(s.get("hit_rate_at_k").asDouble()).isBetween(0.0, 1.0);
         assertThat(s.get("alerts").isArray()).isTrue();

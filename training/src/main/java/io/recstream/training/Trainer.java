@@ -384,7 +384,6 @@ public final class Trainer {
 
     private static final class Simulation {
         final List<RecentItems> reference = new ArrayList<>();
-        final List<int[]> referenceConsumed = new ArrayList<>();
         final List<Integer> referenceItems = new ArrayList<>();
         final List<RecentItems> testHistories = new ArrayList<>();
         final List<int[]> testConsumed = new ArrayList<>();
@@ -435,7 +434,6 @@ public final class Trainer {
             }
             if (n >= referenceStart && n < trainEnd) {
                 sim.reference.add(h.copy());
-                sim.referenceConsumed.add(toArray(had));
                 sim.referenceItems.add(item);
             }
         }
@@ -456,12 +454,14 @@ public final class Trainer {
             List<ReferenceProfile.PopularItem> popularItems) {
         Map<String, Double> recommended = new TreeMap<>();
         Map<String, Double> input = new TreeMap<>();
+        // Served as a job that started recently serves them: what it knows a user consumed is about
+        // the recent items. A reference that left out each user's whole training history would
+        // make every freshly started job's top-1 scores and categories look shifted.
         List<RecentItems> warm = new ArrayList<>();
         List<int[]> warmConsumed = new ArrayList<>();
         long cold = 0;
         for (int n = 0; n < sim.reference.size(); n++) {
             RecentItems h = sim.reference.get(n);
-            int[] had = sim.referenceConsumed.get(n);
             addCategories(input, vocabulary, sim.referenceItems.get(n));
             if (h.size() < serving.coldMinItems()) {
                 cold++;
@@ -473,7 +473,7 @@ public final class Trainer {
                                 0,
                                 h.getItems(),
                                 h.size(),
-                                had,
+                                null,
                                 popular,
                                 popularScores,
                                 serving.k());
@@ -482,7 +482,7 @@ public final class Trainer {
                 }
             } else {
                 warm.add(h);
-                warmConsumed.add(had);
+                warmConsumed.add(new int[0]);
             }
         }
         List<Ranking.Ranked> ranked = ranker.rank(warm, warmConsumed, popular, popularScores);
