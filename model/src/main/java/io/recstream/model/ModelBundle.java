@@ -20,7 +20,9 @@ import java.util.List;
  *       float[B,L]; outputs {@code scores} float[B,K] and {@code indices} int64[B,K]),
  *   <li>{@value #VOCABULARY_FILE}: item ids in index order, with their categories,
  *   <li>{@value #PROFILE_FILE}: the {@link ReferenceProfile},
- *   <li>{@value #CARD_FILE}: the {@link ModelCard}.
+ *   <li>{@value #CARD_FILE}: the {@link ModelCard},
+ *   <li>{@value #EMBEDDINGS_FILE} (optional; bundles from 0.2 on): the {@link ItemEmbeddings},
+ *       which items outside the vocabulary are scored with.
  * </ul>
  *
  * Loading checks that the files exist, parse, and agree with each other; errors name the file and
@@ -32,6 +34,7 @@ public final class ModelBundle {
     public static final String VOCABULARY_FILE = "vocabulary.json";
     public static final String PROFILE_FILE = "reference-profile.json";
     public static final String CARD_FILE = "card.json";
+    public static final String EMBEDDINGS_FILE = "embeddings.bin";
 
     static final ObjectMapper JSON =
             new ObjectMapper()
@@ -42,6 +45,8 @@ public final class ModelBundle {
     private final ModelCard card;
     private final Vocabulary vocabulary;
     private final ReferenceProfile profile;
+    private volatile ItemEmbeddings embeddings;
+    private volatile boolean embeddingsRead;
 
     private ModelBundle(
             Path directory, ModelCard card, Vocabulary vocabulary, ReferenceProfile profile) {
@@ -173,5 +178,22 @@ public final class ModelBundle {
 
     public String version() {
         return card.version();
+    }
+
+    /** The bundle's embeddings, read on first use; null for a bundle written without them. */
+    public ItemEmbeddings embeddings() {
+        if (!embeddingsRead) {
+            synchronized (this) {
+                if (!embeddingsRead) {
+                    Path f = directory.resolve(EMBEDDINGS_FILE);
+                    embeddings =
+                            Files.isRegularFile(f)
+                                    ? ItemEmbeddings.read(f, vocabulary.size())
+                                    : null;
+                    embeddingsRead = true;
+                }
+            }
+        }
+        return embeddings;
     }
 }

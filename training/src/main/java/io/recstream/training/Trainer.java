@@ -1,5 +1,6 @@
 package io.recstream.training;
 
+import io.recstream.model.ItemEmbeddings;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.ModelCard;
 import io.recstream.model.OnnxScorer;
@@ -272,6 +273,7 @@ public final class Trainer {
                                 "recstream.created",
                                 Instant.now().toString())),
                 modelFile);
+        new ItemEmbeddings(embeddings, embeddings).write(out.resolve(ModelBundle.EMBEDDINGS_FILE));
 
         // Popular items of the training period: the baseline, and the cold-start fallback. Enough
         // of them that k remain after a heavy user's consumed items are taken out.

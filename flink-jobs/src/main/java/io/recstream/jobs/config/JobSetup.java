@@ -1,5 +1,6 @@
 package io.recstream.jobs.config;
 
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.SplitValid;
@@ -111,6 +112,73 @@ public final class JobSetup {
                 .setStartingOffsets(start)
                 .setDeserializer(new ValidatingDeserializer<>(format, config.validation))
                 .build();
+    }
+
+    /**
+     * A source of the validated item catalogue from {@code topic}: the whole topic from its start
+     * on a fresh start (it is compacted: that is the catalogue), read_committed. Subscribed by
+     * pattern, so a job whose catalogue topic does not exist yet runs, and reads it once it does.
+     */
+    public static KafkaSource<Either<DeadLetter, CatalogueItem>> catalogueSource(
+            KafkaJobConfig config, String topic) {
+        Properties props = config.kafkaClientProperties();
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("commit.offsets.on.checkpoint", "true");
+        props.setProperty("partition.discovery.interval.ms", "60000");
+        return KafkaSource.<Either<DeadLetter, CatalogueItem>>builder()
+                .setProperties(props)
+                .setBootstrapServers(config.bootstrapServers)
+                .setTopicPattern(
+                        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)))
+                .setGroupId(config.groupId)
+                .setClientIdPrefix(config.groupId + "-" + topic)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ValidatingDeserializer<>(RecordFormat.ITEM, config.validation))
+                .build();
+    }
+
+    /**
+     * Reads a broadcast-side source of validated records (the catalogue): its watermark is the
+     * largest, so it never holds back the event time of the streams it is connected with. Dead
+     * letters are split off as in {@link #validated}.
+     */
+    public static <T> SingleOutputStreamOperator<T> validatedBroadcastSide(
+            StreamExecutionEnvironment env,
+            Source<Either<DeadLetter, T>, ?, ?> source,
+            RecordFormat<T> format,
+            KafkaJobConfig config,
+            String name) {
+        WatermarkStrategy<Either<DeadLetter, T>> strategy =
+                WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new NeverBehind<>())
+                        .withTimestampAssigner(
+                                (record, kafkaTime) ->
+                                        record.isRight()
+                                                ? format.eventTime(record.right())
+                                                : kafkaTime);
+        return env.fromSource(
+                        source, strategy, "Kafka: " + name, ValidatingDeserializer.typeOf(format))
+                .uid(name + "-source")
+                .process(
+                        new SplitValid<>(format, config.metricsBind, config.metricsPort),
+                        TypeInformation.of(format.type()))
+                .uid(name + "-validate")
+                .name("Validate " + name);
+    }
+
+    /** Watermarks of a broadcast side: always the largest, so the other input decides. */
+    private static final class NeverBehind<T>
+            implements org.apache.flink.api.common.eventtime.WatermarkGenerator<T> {
+        @Override
+        public void onEvent(
+                T event,
+                long eventTimestamp,
+                org.apache.flink.api.common.eventtime.WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
+            output.emitWatermark(
+                    new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.recstream.jobs.config;
 
+import io.recstream.jobs.catalogue.FreshSettings;
 import io.recstream.model.ModelBundle;
 import io.recstream.model.ServingParameters;
 import java.nio.file.Path;
@@ -75,6 +76,35 @@ public final class RecommendJobConfig extends KafkaJobConfig {
                                 + " consumed items are taken out)"));
         o.addAll(DedupSettings.options());
         o.addAll(SeenSettings.options());
+        o.add(
+                new Options.Spec(
+                        "items-topic",
+                        "items",
+                        "the item catalogue topic (compacted, keyed by item id); 'none': serve"
+                                + " only the model's items"));
+        o.add(
+                new Options.Spec(
+                        "fresh.min-interactions",
+                        Integer.toString(FreshSettings.DEFAULT_MIN_INTERACTIONS),
+                        "interactions after which an item the model does not know is scored"
+                                + " with its folded-in embedding (before: its categories')"));
+        o.add(
+                new Options.Spec(
+                        "fresh.max-items",
+                        Integer.toString(FreshSettings.DEFAULT_MAX_ITEMS),
+                        "the most items outside the model served at a time; the least recently"
+                                + " active give way"));
+        o.add(
+                new Options.Spec(
+                        "fresh.ttl",
+                        "30d",
+                        "an item outside the model is no longer served after this long without"
+                                + " interactions (event time)"));
+        o.add(
+                new Options.Spec(
+                        "explore.slots",
+                        "1",
+                        "slots of each recommendation given to exploring fresh items (0 or 1)"));
         OPTIONS = List.copyOf(o);
     }
 
@@ -91,6 +121,7 @@ public final class RecommendJobConfig extends KafkaJobConfig {
     public final int popularityTop;
     public final DedupSettings dedup;
     public final SeenSettings seen;
+    public final FreshSettings fresh;
 
     private RecommendJobConfig(Options o) {
         super(o);
@@ -139,6 +170,14 @@ public final class RecommendJobConfig extends KafkaJobConfig {
         popularityTop = o.intValue("popularity.top", 1, 100_000);
         dedup = DedupSettings.from(o, serving.historyWindow());
         seen = SeenSettings.from(o, serving.historyWindow());
+        String items = o.string("items-topic");
+        fresh =
+                new FreshSettings(
+                        items.equals("none") ? null : items,
+                        o.intValue("fresh.min-interactions", 1, 1_000_000),
+                        o.intValue("fresh.max-items", 1, 1_000_000),
+                        o.duration("fresh.ttl"),
+                        o.intValue("explore.slots", 0, 1));
     }
 
     public static RecommendJobConfig fromArgs(String... args) {

@@ -14,6 +14,12 @@ public class Recommendation {
     private long eventTime;
     private long emitTime;
 
+    /**
+     * The {@link SlotKind} of each item, as codes; empty for recommendations written before slot
+     * kinds existed (read as {@link #slotKind}: the strategy's kind).
+     */
+    private byte[] slotKinds = new byte[0];
+
     public Recommendation() {}
 
     public Recommendation(
@@ -99,6 +105,32 @@ public class Recommendation {
         this.emitTime = emitTime;
     }
 
+    public byte[] getSlotKinds() {
+        return slotKinds;
+    }
+
+    public void setSlotKinds(byte[] slotKinds) {
+        this.slotKinds = slotKinds;
+    }
+
+    /** The kind of slot {@code i}. */
+    public SlotKind slotKind(int i) {
+        if (i < slotKinds.length) {
+            return SlotKind.of(slotKinds[i]);
+        }
+        return strategy == Strategy.MODEL ? SlotKind.MODEL : SlotKind.POPULAR;
+    }
+
+    /** This recommendation with the given slot kinds. */
+    public Recommendation withSlots(SlotKind[] kinds) {
+        byte[] codes = new byte[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            codes[i] = kinds[i].code();
+        }
+        this.slotKinds = codes;
+        return this;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Recommendation r
@@ -109,7 +141,8 @@ public class Recommendation {
                 && Arrays.equals(itemIds, r.itemIds)
                 && Arrays.equals(scores, r.scores)
                 && strategy == r.strategy
-                && Objects.equals(modelVersion, r.modelVersion);
+                && Objects.equals(modelVersion, r.modelVersion)
+                && Arrays.equals(slotKinds, r.slotKinds);
     }
 
     @Override

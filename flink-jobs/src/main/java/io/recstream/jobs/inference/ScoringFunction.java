@@ -126,10 +126,36 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         AtomicBoolean answered = new AtomicBoolean();
         inFlight.put(request, answered);
         long expires = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+        int[] excluded = excluded(request);
+        int[] items = request.getItems();
+        float[] weights = request.getWeights();
+        int known = 0;
+        for (int item : items) {
+            known += item < vocabulary.size() ? 1 : 0;
+        }
+        if (known < items.length) {
+            // fresh items are not in the model's tables: the model sees the user's model items
+            int[] ki = new int[known];
+            float[] kw = new float[known];
+            for (int i = 0, j = 0; i < items.length; i++) {
+                if (items[i] < vocabulary.size()) {
+                    ki[j] = items[i];
+                    kw[j++] = weights[i];
+                }
+            }
+            items = ki;
+            weights = kw;
+        }
+        int modelExcluded = 0;
+        while (modelExcluded < excluded.length && excluded[modelExcluded] < vocabulary.size()) {
+            modelExcluded++;
+        }
         batcher.submit(
-                request.getItems(),
-                request.getWeights(),
-                request.consumedItems(),
+                items,
+                weights,
+                modelExcluded == excluded.length
+                        ? excluded
+                        : java.util.Arrays.copyOf(excluded, modelExcluded),
                 expires,
                 new MicroBatcher.Callback() {
                     @Override
@@ -153,7 +179,7 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                                         scores.k(),
                                         request.getItems(),
                                         request.getItems().length,
-                                        request.consumedItems(),
+                                        excluded,
                                         request.getFallback(),
                                         request.getFallbackScores(),
                                         k);
@@ -162,8 +188,13 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
                                 List.of(
                                         recommendation(
                                                 request,
-                                                ranked.items(),
-                                                ranked.scores(),
+                                                Slots.fill(
+                                                        ranked,
+                                                        request.getFreshItems(),
+                                                        request.getFreshScores(),
+                                                        request.getExploreItem(),
+                                                        request.getExploreScore(),
+                                                        k),
                                                 Strategy.MODEL)));
                     }
 
@@ -206,29 +237,63 @@ public final class ScoringFunction extends RichAsyncFunction<ScoringRequest, Rec
         return false;
     }
 
+    /** Everything the user may not be served: consumed and withdrawn items, sorted. */
+    private static int[] excluded(ScoringRequest request) {
+        int[] consumed = request.consumedItems();
+        int[] withdrawn = request.getWithdrawn();
+        if (withdrawn.length == 0) {
+            return consumed;
+        }
+        int[] all = new int[consumed.length + withdrawn.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < consumed.length || j < withdrawn.length) {
+            int next =
+                    j >= withdrawn.length || (i < consumed.length && consumed[i] <= withdrawn[j])
+                            ? consumed[i++]
+                            : withdrawn[j++];
+            if (n == 0 || all[n - 1] != next) {
+                all[n++] = next;
+            }
+        }
+        return n == all.length ? all : java.util.Arrays.copyOf(all, n);
+    }
+
     private Recommendation fallback(ScoringRequest request, Strategy strategy) {
-        int n = Math.min(k, request.getFallback().length);
-        int[] items = java.util.Arrays.copyOf(request.getFallback(), n);
-        float[] scores = java.util.Arrays.copyOf(request.getFallbackScores(), n);
-        return recommendation(request, items, scores, strategy);
+        return recommendation(
+                request,
+                Slots.fallback(
+                        request.getFallback(),
+                        request.getFallbackScores(),
+                        request.getExploreItem(),
+                        request.getExploreScore(),
+                        k),
+                strategy);
     }
 
     private Recommendation recommendation(
-            ScoringRequest request, int[] items, float[] scores, Strategy strategy) {
+            ScoringRequest request, Slots.Filled filled, Strategy strategy) {
+        int[] items = filled.items();
+        float[] scores = filled.scores();
         String[] ids = new String[items.length];
         for (int i = 0; i < items.length; i++) {
-            ids[i] = vocabulary.itemId(items[i]);
+            ids[i] =
+                    items[i] < vocabulary.size()
+                            ? vocabulary.itemId(items[i])
+                            : request.extraId(items[i]);
         }
         long now = System.currentTimeMillis();
         latency.record(Math.max(0, now - request.getEventTime()), TimeUnit.MILLISECONDS);
         return new Recommendation(
-                request.getRequestKey(),
-                request.getUserId(),
-                ids,
-                scores,
-                strategy,
-                modelVersion,
-                request.getEventTime(),
-                now);
+                        request.getRequestKey(),
+                        request.getUserId(),
+                        ids,
+                        scores,
+                        strategy,
+                        modelVersion,
+                        request.getEventTime(),
+                        now)
+                .withSlots(filled.kinds());
     }
 }

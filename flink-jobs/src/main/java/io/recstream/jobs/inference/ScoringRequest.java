@@ -26,6 +26,30 @@ public class ScoringRequest {
 
     private transient int[] consumedItems;
 
+    /** Index of the item of the interaction this answers (-1: unknown to model and catalogue). */
+    private int eventItem = -1;
+
+    /** Model items withdrawn from the catalogue, sorted ascending: never served. */
+    private int[] withdrawn = new int[0];
+
+    /** Fresh items (not in the model) scored for this user, best first, with their scores. */
+    private int[] freshItems = new int[0];
+
+    private float[] freshScores = new float[0];
+
+    /** A fresh item for the exploration slot, or -1. */
+    private int exploreItem = -1;
+
+    private float exploreScore;
+
+    /**
+     * Ids of the fresh items this request may serve ({@code extraIndices[i]} is {@code
+     * extraIds[i]}).
+     */
+    private int[] extraIndices = new int[0];
+
+    private String[] extraIds = new String[0];
+
     public ScoringRequest() {}
 
     public ScoringRequest(
@@ -120,6 +144,80 @@ public class ScoringRequest {
         this.consumedItems = null;
     }
 
+    public int getEventItem() {
+        return eventItem;
+    }
+
+    public void setEventItem(int eventItem) {
+        this.eventItem = eventItem;
+    }
+
+    public int[] getWithdrawn() {
+        return withdrawn;
+    }
+
+    public void setWithdrawn(int[] withdrawn) {
+        this.withdrawn = withdrawn;
+    }
+
+    public int[] getFreshItems() {
+        return freshItems;
+    }
+
+    public void setFreshItems(int[] freshItems) {
+        this.freshItems = freshItems;
+    }
+
+    public float[] getFreshScores() {
+        return freshScores;
+    }
+
+    public void setFreshScores(float[] freshScores) {
+        this.freshScores = freshScores;
+    }
+
+    public int getExploreItem() {
+        return exploreItem;
+    }
+
+    public void setExploreItem(int exploreItem) {
+        this.exploreItem = exploreItem;
+    }
+
+    public float getExploreScore() {
+        return exploreScore;
+    }
+
+    public void setExploreScore(float exploreScore) {
+        this.exploreScore = exploreScore;
+    }
+
+    public int[] getExtraIndices() {
+        return extraIndices;
+    }
+
+    public void setExtraIndices(int[] extraIndices) {
+        this.extraIndices = extraIndices;
+    }
+
+    public String[] getExtraIds() {
+        return extraIds;
+    }
+
+    public void setExtraIds(String[] extraIds) {
+        this.extraIds = extraIds;
+    }
+
+    /** The id of a fresh item this request carries, or null. */
+    public String extraId(int index) {
+        for (int i = 0; i < extraIndices.length; i++) {
+            if (extraIndices[i] == index) {
+                return extraIds[i];
+            }
+        }
+        return null;
+    }
+
     /** The consumed items, sorted ascending (decoded once). */
     public int[] consumedItems() {
         if (consumedItems == null) {
@@ -139,7 +237,14 @@ public class ScoringRequest {
                 && Arrays.equals(weights, r.weights)
                 && Arrays.equals(fallback, r.fallback)
                 && Arrays.equals(fallbackScores, r.fallbackScores)
-                && Arrays.equals(consumed, r.consumed);
+                && Arrays.equals(consumed, r.consumed)
+                && eventItem == r.eventItem
+                && Arrays.equals(withdrawn, r.withdrawn)
+                && Arrays.equals(freshItems, r.freshItems)
+                && Arrays.equals(freshScores, r.freshScores)
+                && exploreItem == r.exploreItem
+                && Arrays.equals(extraIndices, r.extraIndices)
+                && Arrays.equals(extraIds, r.extraIds);
     }
 
     @Override

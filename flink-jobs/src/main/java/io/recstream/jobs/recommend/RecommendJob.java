@@ -1,9 +1,15 @@
 package io.recstream.jobs.recommend;
 
+import io.recstream.jobs.catalogue.CandidateUpdate;
+import io.recstream.jobs.catalogue.CatalogueEntry;
+import io.recstream.jobs.catalogue.CatalogueIndex;
+import io.recstream.jobs.catalogue.FoldIn;
+import io.recstream.jobs.catalogue.FoldInSample;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.config.StartupChecks;
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
@@ -11,7 +17,6 @@ import io.recstream.jobs.inference.MicroBatcher;
 import io.recstream.jobs.inference.ScoringFunction;
 import io.recstream.jobs.inference.ScoringRequest;
 import io.recstream.jobs.popularity.PopularFallback;
-import io.recstream.jobs.popularity.PopularItems;
 import io.recstream.jobs.popularity.Popularity;
 import io.recstream.jobs.serde.DeadLetterSerializer;
 import io.recstream.jobs.serde.ItemIndexFunction;
@@ -20,6 +25,7 @@ import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.SplitValid;
 import io.recstream.jobs.state.UserHistoryFunction;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -34,11 +40,16 @@ import org.apache.flink.types.Either;
  * The recommend job:
  *
  * <pre>
- * interactions (Kafka) → validate (bad → dead-letters) → keyBy(user)
- *   → user history: re-sent events dropped, recent items (RocksDB, TTL) → scoring requests
- *       └ first copies → item popularity (sliding window) ──broadcast──┐
- *   → popular-items fallback ←─────────────────────────────────────────┘
- *   → micro-batched ONNX scoring (async, deadline) → recommendations (Kafka, exactly once)
+ * items (Kafka, compacted) → validate (bad → dead-letters) → catalogue index (parallelism 1)
+ *                                                               │ broadcast            │
+ * interactions (Kafka) → validate (bad → dead-letters) → item index ◄──────────────┘   │
+ *   → keyBy(user) → user history: re-sent events dropped, recent and consumed items      │
+ *       (RocksDB, TTL) → scoring requests                                                  │
+ *       ├ first copies → item popularity (sliding window) ─────────────broadcast───┐      │
+ *       └ fresh-item interactions → keyBy(item) → fold-in ───────────broadcast───┤ ◄────┘
+ *   → popular, fresh and withdrawn items (fallback, fresh candidates, exploration) ◄┘
+ *   → micro-batched ONNX scoring (async, deadline), slots filled
+ *   → recommendations (Kafka, exactly once)
  * </pre>
  *
  * Sources and sinks come from outside ({@link #forKafka} builds the real ones), so tests can swap
@@ -55,6 +66,7 @@ public final class RecommendJob {
     private final Source<Either<DeadLetter, Interaction>, ?, ?> source;
     private final Sink<Recommendation> recommendations;
     private final Sink<DeadLetter> deadLetters;
+    private Source<Either<DeadLetter, CatalogueItem>, ?, ?> catalogue;
 
     public RecommendJob(
             RecommendJobConfig config,
@@ -74,34 +86,68 @@ public final class RecommendJob {
                 JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION));
     }
 
+    /**
+     * Reads the item catalogue from {@code catalogue} too: withdrawn items are not served, and
+     * items the model does not know are (see {@link PopularFallback}).
+     */
+    public RecommendJob withCatalogue(Source<Either<DeadLetter, CatalogueItem>, ?, ?> catalogue) {
+        this.catalogue = catalogue;
+        return this;
+    }
+
     /** The job with the configured Kafka sinks, reading {@code source}. */
     public static RecommendJob forKafka(
             RecommendJobConfig config, Source<Either<DeadLetter, Interaction>, ?, ?> source) {
-        return new RecommendJob(
-                config,
-                source,
-                JobSetup.kafkaSink(
+        RecommendJob job =
+                new RecommendJob(
                         config,
-                        new RecommendationSerializer(config.recommendationsTopic),
-                        config.transactionalIdPrefix + "-recs"),
-                JobSetup.kafkaSink(
-                        config,
-                        new DeadLetterSerializer(config.deadLettersTopic),
-                        config.transactionalIdPrefix + "-dlq"));
+                        source,
+                        JobSetup.kafkaSink(
+                                config,
+                                new RecommendationSerializer(config.recommendationsTopic),
+                                config.transactionalIdPrefix + "-recs"),
+                        JobSetup.kafkaSink(
+                                config,
+                                new DeadLetterSerializer(config.deadLettersTopic),
+                                config.transactionalIdPrefix + "-dlq"));
+        if (config.fresh.enabled()) {
+            job.withCatalogue(JobSetup.catalogueSource(config, config.fresh.itemsTopic()));
+        }
+        return job;
     }
 
     /** Wires the pipeline into {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<Interaction> parsed =
                 JobSetup.validated(env, source, RecordFormat.INTERACTION, config, "interactions");
-        parsed.getSideOutput(SplitValid.DEAD_LETTERS)
-                .sinkTo(deadLetters)
-                .uid("dead-letters-sink")
-                .name("Kafka: dead-letters");
+        DataStream<DeadLetter> rejected = parsed.getSideOutput(SplitValid.DEAD_LETTERS);
+
+        DataStream<CatalogueEntry> entries = null;
+        if (catalogue != null) {
+            SingleOutputStreamOperator<CatalogueItem> items =
+                    JobSetup.validatedBroadcastSide(
+                            env, catalogue, RecordFormat.ITEM, config, "items");
+            rejected = rejected.union(items.getSideOutput(SplitValid.DEAD_LETTERS));
+            entries =
+                    items.keyBy(i -> CatalogueIndex.KEY, Types.INT)
+                            .process(new CatalogueIndex(config.model))
+                            .setParallelism(1)
+                            .setMaxParallelism(1)
+                            .uid("catalogue-index")
+                            .name("Catalogue index");
+        }
+        rejected.sinkTo(deadLetters).uid("dead-letters-sink").name("Kafka: dead-letters");
+
+        DataStream<Interaction> indexed =
+                entries == null
+                        ? parsed.map(new ItemIndexFunction.ModelOnly(config.model))
+                                .name("Vocabulary index")
+                        : parsed.connect(entries.broadcast(ItemIndexFunction.FRESH_INDEX))
+                                .process(new ItemIndexFunction(config.model))
+                                .uid("item-index")
+                                .name("Item index (model, catalogue)");
         SingleOutputStreamOperator<ScoringRequest> history =
-                parsed.map(new ItemIndexFunction(config.model))
-                        .name("Vocabulary index")
-                        .keyBy(Interaction::getUserId)
+                indexed.keyBy(Interaction::getUserId)
                         .process(
                                 new UserHistoryFunction(
                                         config.serving.maxHistory(),
@@ -114,19 +160,46 @@ public final class RecommendJob {
                         .uid("user-history")
                         .name("User history, re-sent events dropped (RocksDB)");
 
-        BroadcastStream<PopularItems> popular =
+        DataStream<CandidateUpdate> updates =
                 Popularity.topItems(
                                 history.getSideOutput(UserHistoryFunction.FIRST_COPIES),
                                 config.popularityWindow,
                                 config.popularitySlide,
                                 config.popularityTop)
-                        .broadcast(PopularFallback.POPULAR_STATE);
+                        .map(CandidateUpdate::of)
+                        .name("Popular items update");
+        if (entries != null) {
+            DataStream<CandidateUpdate> activity =
+                    history.getSideOutput(UserHistoryFunction.FOLD_IN)
+                            .keyBy(FoldInSample::getItem)
+                            .process(
+                                    new FoldIn(
+                                            config.model,
+                                            config.fresh.minInteractions(),
+                                            config.fresh.ttl()))
+                            .uid("fold-in")
+                            .name("Fold-in of fresh items")
+                            .map(CandidateUpdate::of)
+                            .name("Fresh item update");
+            updates =
+                    updates.union(
+                            activity,
+                            entries.map(CandidateUpdate::of)
+                                    .setParallelism(1)
+                                    .name("Catalogue update"));
+        }
+        BroadcastStream<CandidateUpdate> candidates =
+                updates.broadcast(
+                        PopularFallback.POPULAR_STATE,
+                        PopularFallback.FRESH_STATE,
+                        PopularFallback.WITHDRAWN_STATE);
 
         DataStream<ScoringRequest> requests =
-                history.connect(popular)
-                        .process(new PopularFallback(config.model, config.serving.k()))
+                history.connect(candidates)
+                        .process(
+                                new PopularFallback(config.model, config.serving.k(), config.fresh))
                         .uid("popular-fallback")
-                        .name("Popular-items fallback");
+                        .name("Popular, fresh and withdrawn items");
 
         MicroBatcher.Settings batching =
                 new MicroBatcher.Settings(

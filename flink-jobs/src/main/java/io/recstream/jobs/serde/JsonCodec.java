@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recstream.jobs.events.AlertState;
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DeadLetterReason;
 import io.recstream.jobs.events.DriftAlert;
@@ -12,6 +13,7 @@ import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.events.SlotKind;
 import io.recstream.jobs.events.Strategy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -154,6 +156,20 @@ public final class JsonCodec {
         return out.toByteArray();
     }
 
+    public static byte[] item(CatalogueItem item) {
+        return write(
+                g -> {
+                    g.writeStringField("item_id", item.getItemId());
+                    g.writeArrayFieldStart("categories");
+                    for (String c : item.getCategories()) {
+                        g.writeString(c);
+                    }
+                    g.writeEndArray();
+                    g.writeBooleanField("available", item.isAvailable());
+                    g.writeNumberField("created_at", item.getCreatedAt());
+                });
+    }
+
     public static byte[] recommendation(Recommendation r) {
         return write(
                 g -> {
@@ -164,6 +180,9 @@ public final class JsonCodec {
                         g.writeStartObject();
                         g.writeStringField("item_id", r.getItemIds()[i]);
                         g.writeNumberField("score", r.getScores()[i]);
+                        if (i < r.getSlotKinds().length) {
+                            g.writeStringField("slot", r.slotKind(i).name());
+                        }
                         g.writeEndObject();
                     }
                     g.writeEndArray();
@@ -180,19 +199,26 @@ public final class JsonCodec {
             JsonNode items = n.get("items");
             String[] ids = new String[items.size()];
             float[] scores = new float[items.size()];
+            SlotKind[] kinds = new SlotKind[items.size()];
+            boolean hasKinds = true;
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = items.get(i).get("item_id").asText();
                 scores[i] = (float) items.get(i).get("score").asDouble();
+                JsonNode slot = items.get(i).get("slot");
+                hasKinds &= slot != null && slot.isTextual();
+                kinds[i] = hasKinds ? SlotKind.valueOf(slot.asText()) : null;
             }
-            return new Recommendation(
-                    n.get("request_key").asText(),
-                    n.get("user_id").asText(),
-                    ids,
-                    scores,
-                    Strategy.valueOf(n.get("strategy").asText()),
-                    n.get("model_version").asText(),
-                    n.get("event_time").asLong(),
-                    n.get("emit_time").asLong());
+            Recommendation r =
+                    new Recommendation(
+                            n.get("request_key").asText(),
+                            n.get("user_id").asText(),
+                            ids,
+                            scores,
+                            Strategy.valueOf(n.get("strategy").asText()),
+                            n.get("model_version").asText(),
+                            n.get("event_time").asLong(),
+                            n.get("emit_time").asLong());
+            return hasKinds ? r.withSlots(kinds) : r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.recstream.jobs.serde;
 
 import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.SlotKind;
 import io.recstream.jobs.events.Strategy;
 import java.util.function.LongSupplier;
 
@@ -19,7 +20,7 @@ public final class RecommendationParser extends RecordParser<Recommendation> {
                             "model_version",
                             "event_time",
                             "emit_time")
-                    .with("items", JsonFields.Schema.of("item_id", "score"));
+                    .with("items", JsonFields.Schema.of("item_id", "score", "slot"));
 
     public RecommendationParser(ValidationRules rules, LongSupplier clock) {
         super(rules, clock, SCHEMA);
@@ -32,19 +33,26 @@ public final class RecommendationParser extends RecordParser<Recommendation> {
         java.util.List<?> items = array(root, "items");
         String[] ids = new String[items.size()];
         float[] scores = new float[items.size()];
+        SlotKind[] kinds = new SlotKind[items.size()];
+        boolean hasKinds = true;
         for (int i = 0; i < ids.length; i++) {
             JsonFields item = object(items.get(i), "items[" + i + "]");
             ids[i] = text(item, "item_id");
             scores[i] = floatNumber(item, "score");
+            Object slot = item.get("slot");
+            hasKinds &= slot != null && slot != JsonFields.NULL;
+            kinds[i] = hasKinds ? enumValue(item, "slot", SlotKind.class) : null;
         }
-        return new Recommendation(
-                requestKey,
-                userId,
-                ids,
-                scores,
-                enumValue(root, "strategy", Strategy.class),
-                text(root, "model_version"),
-                eventTime(root, "event_time"),
-                integer(root, "emit_time"));
+        Recommendation r =
+                new Recommendation(
+                        requestKey,
+                        userId,
+                        ids,
+                        scores,
+                        enumValue(root, "strategy", Strategy.class),
+                        text(root, "model_version"),
+                        eventTime(root, "event_time"),
+                        integer(root, "emit_time"));
+        return hasKinds ? r.withSlots(kinds) : r;
     }
 }

@@ -1,5 +1,6 @@
 package io.recstream.jobs.serde;
 
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.Recommendation;
@@ -20,6 +21,9 @@ public final class RecordFormat<T> implements Serializable {
     public static final RecordFormat<Recommendation> RECOMMENDATION =
             new RecordFormat<>(
                     "recommendation", Recommendation.class, Recommendation::getEventTime);
+
+    public static final RecordFormat<CatalogueItem> ITEM =
+            new RecordFormat<>("item", CatalogueItem.class, CatalogueItem::getCreatedAt);
 
     private final String name;
     private final Class<T> type;
@@ -43,12 +47,27 @@ public final class RecordFormat<T> implements Serializable {
         return eventTime.apply(record);
     }
 
+    /**
+     * What a record with a key and no value (a tombstone on a compacted topic) stands for: the item
+     * catalogue reads it as the keyed item withdrawn. Null for formats without tombstones.
+     */
+    @SuppressWarnings("unchecked")
+    T tombstone(byte[] key, long timestamp) {
+        if (this.type != CatalogueItem.class || key == null || key.length == 0) {
+            return null;
+        }
+        return (T)
+                CatalogueItem.withdrawn(
+                        new String(key, java.nio.charset.StandardCharsets.UTF_8), timestamp);
+    }
+
     @SuppressWarnings("unchecked")
     RecordParser<T> parser(ValidationRules rules, LongSupplier clock) {
         return (RecordParser<T>)
                 switch (name) {
                     case "interaction" -> new InteractionParser(rules, clock);
                     case "feedback" -> new FeedbackParser(rules, clock);
+                    case "item" -> new CatalogueItemParser(rules, clock);
                     default -> new RecommendationParser(rules, clock);
                 };
     }

@@ -90,6 +90,11 @@ public abstract class RecordParser<T> {
         return n == null || n == JsonFields.NULL ? null : checkedText(n, field);
     }
 
+    /** An element of an array, checked like {@link #text}; {@code what} names it in errors. */
+    protected String elementText(Object n, String what) throws Rejection {
+        return checkedText(n, what);
+    }
+
     private String checkedText(Object n, String field) throws Rejection {
         String s = string(n, field);
         if (s.isBlank()) {

@@ -38,6 +38,13 @@ public final class ValidatingDeserializer<T>
         if (parser == null) {
             parser = format.parser(rules, System::currentTimeMillis);
         }
+        if (record.value() == null) {
+            T tombstone = format.tombstone(record.key(), record.timestamp());
+            if (tombstone != null) {
+                out.collect(Either.Right(tombstone));
+                return;
+            }
+        }
         ParseResult<T> result =
                 parser.parse(
                         new RawRecord(

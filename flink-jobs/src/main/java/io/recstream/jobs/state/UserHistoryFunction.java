@@ -2,6 +2,8 @@ package io.recstream.jobs.state;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.recstream.jobs.catalogue.FoldInSample;
+import io.recstream.jobs.catalogue.FreshSettings;
 import io.recstream.jobs.config.DedupSettings;
 import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.dedup.Deduplicate;
@@ -50,6 +52,10 @@ public final class UserHistoryFunction
         implements WithFaultPoint {
 
     /** Each interaction the first time it is seen: what item popularity counts. */
+    /** Interactions with fresh items, with the user's model items: fed to fold-in. */
+    public static final OutputTag<FoldInSample> FOLD_IN =
+            new OutputTag<>("fold-in", TypeInformation.of(FoldInSample.class));
+
     public static final OutputTag<Interaction> FIRST_COPIES =
             new OutputTag<>("first-copies", TypeInformation.of(Interaction.class));
 
@@ -200,7 +206,28 @@ public final class UserHistoryFunction
                         new int[0],
                         new float[0]);
         request.setConsumed(ConsumedItems.union(h.getConsumed()));
+        request.setEventItem(event.getItemIndex());
+        if (FreshSettings.isFresh(event.getItemIndex())) {
+            ctx.output(FOLD_IN, foldInSample(event, items, weights));
+        }
         out.collect(request);
+    }
+
+    /** The user's model items and weights, as fold-in learns a fresh item from them. */
+    private static FoldInSample foldInSample(Interaction event, int[] items, float[] weights) {
+        int known = 0;
+        for (int item : items) {
+            known += FreshSettings.isFresh(item) ? 0 : 1;
+        }
+        int[] ki = new int[known];
+        float[] kw = new float[known];
+        for (int i = 0, j = 0; i < items.length; i++) {
+            if (!FreshSettings.isFresh(items[i])) {
+                ki[j] = items[i];
+                kw[j++] = weights[i];
+            }
+        }
+        return new FoldInSample(event.getItemIndex(), event.getTimestamp(), ki, kw);
     }
 
     private static boolean isEmpty(RecentItems h) {

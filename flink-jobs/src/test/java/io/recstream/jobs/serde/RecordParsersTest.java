@@ -11,6 +11,7 @@ import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.RawRecord;
 import io.recstream.jobs.events.Recommendation;
+import io.recstream.jobs.events.SlotKind;
 import io.recstream.jobs.events.Strategy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -78,16 +79,32 @@ class RecordParsersTest {
         RecommendationParser parser = new RecommendationParser(ValidationRules.DEFAULTS, () -> NOW);
         Recommendation rec =
                 new Recommendation(
-                        "e-1",
-                        "u",
-                        new String[] {"a", "b"},
-                        new float[] {0.5f, 0.25f},
-                        Strategy.MODEL,
-                        "v1",
-                        NOW - 100,
-                        NOW);
+                                "e-1",
+                                "u",
+                                new String[] {"a", "b"},
+                                new float[] {0.5f, 0.25f},
+                                Strategy.MODEL,
+                                "v1",
+                                NOW - 100,
+                                NOW)
+                        .withSlots(new SlotKind[] {SlotKind.MODEL, SlotKind.EXPLORE});
         assertThat(parser.parse(raw(JsonCodec.recommendation(rec))).value()).isEqualTo(rec);
         assertThat(JsonCodec.readRecommendation(JsonCodec.recommendation(rec))).isEqualTo(rec);
+        // written before slot kinds: read with the strategy's kind
+        var legacy =
+                parser.parse(
+                                raw(
+                                        "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":[{\"item_id\":\"a\",\"score\":1}],"
+                                                + "\"strategy\":\"POPULAR\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"))
+                        .value();
+        assertThat(legacy.getSlotKinds()).isEmpty();
+        assertThat(legacy.slotKind(0)).isEqualTo(SlotKind.POPULAR);
+        var badSlot =
+                parser.parse(
+                        raw(
+                                "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":[{\"item_id\":\"a\",\"score\":1,\"slot\":\"RANDOM\"}],"
+                                        + "\"strategy\":\"MODEL\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"));
+        assertThat(badSlot.deadLetter().getReason()).isEqualTo(DeadLetterReason.UNKNOWN_ENUM);
 
         var badItem =
                 parser.parse(
@@ -155,5 +172,67 @@ class RecordParsersTest {
                         .replaceAll(",\"summary\":\"[^\"]*\"", "");
         assertThat(parser.parse(raw(noSummary)).deadLetter().getReason())
                 .isEqualTo(DeadLetterReason.MISSING_FIELD);
+    }
+
+    @Test
+    void catalogueItemsAreValidatedAndATombstoneWithdrawsTheKeyedItem() {
+        CatalogueItemParser parser = new CatalogueItemParser(ValidationRules.DEFAULTS, () -> NOW);
+        var item =
+                new io.recstream.jobs.events.CatalogueItem(
+                        "m-1", new String[] {"Drama", "War"}, true, NOW - 5);
+        assertThat(parser.parse(raw(JsonCodec.item(item))).value()).isEqualTo(item);
+        var minimal = parser.parse(raw("{\"item_id\":\"m-2\",\"created_at\":5}")).value();
+        assertThat(minimal.isAvailable()).isTrue();
+        assertThat(minimal.getCategories()).isEmpty();
+        var notBool =
+                parser.parse(raw("{\"item_id\":\"m\",\"created_at\":5,\"available\":\"no\"}"));
+        assertThat(notBool.deadLetter().getReason()).isEqualTo(DeadLetterReason.WRONG_TYPE);
+        assertThat(notBool.deadLetter().getDetail()).contains("'available'");
+        var badCategory =
+                parser.parse(raw("{\"item_id\":\"m\",\"created_at\":5,\"categories\":[\"a\",7]}"));
+        assertThat(badCategory.deadLetter().getReason()).isEqualTo(DeadLetterReason.WRONG_TYPE);
+        var noTime = parser.parse(raw("{\"item_id\":\"m\"}"));
+        assertThat(noTime.deadLetter().getDetail()).contains("'created_at'");
+
+        var deserializer =
+                new ValidatingDeserializer<>(RecordFormat.ITEM, ValidationRules.DEFAULTS);
+        java.util.List<
+                        org.apache.flink.types.Either<
+                                io.recstream.jobs.events.DeadLetter,
+                                io.recstream.jobs.events.CatalogueItem>>
+                out = new java.util.ArrayList<>();
+        org.apache.flink.util.Collector<
+                        org.apache.flink.types.Either<
+                                io.recstream.jobs.events.DeadLetter,
+                                io.recstream.jobs.events.CatalogueItem>>
+                c =
+                        new org.apache.flink.util.Collector<>() {
+                            @Override
+                            public void collect(
+                                    org.apache.flink.types.Either<
+                                                    io.recstream.jobs.events.DeadLetter,
+                                                    io.recstream.jobs.events.CatalogueItem>
+                                            r) {
+                                out.add(r);
+                            }
+
+                            @Override
+                            public void close() {}
+                        };
+        deserializer.deserialize(
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                        "items",
+                        0,
+                        7L,
+                        "m-3".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        null),
+                c);
+        deserializer.deserialize(
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>("items", 0, 8L, null, null),
+                c);
+        assertThat(out.get(0).right().getItemId()).isEqualTo("m-3");
+        assertThat(out.get(0).right().isAvailable()).isFalse();
+        assertThat(out.get(1).isLeft()).as("no key, no value: nothing to withdraw").isTrue();
+        assertThat(out.get(1).left().getSourceOffset()).isEqualTo(8L);
     }
 }

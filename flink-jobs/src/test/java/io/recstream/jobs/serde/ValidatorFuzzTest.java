@@ -40,7 +40,11 @@ class ValidatorFuzzTest {
             new ValidationRules(4_096, 64, 0, java.time.Duration.ofDays(1), 256);
 
     private static final List<RecordFormat<?>> FORMATS =
-            List.of(RecordFormat.INTERACTION, RecordFormat.FEEDBACK, RecordFormat.RECOMMENDATION);
+            List.of(
+                    RecordFormat.INTERACTION,
+                    RecordFormat.FEEDBACK,
+                    RecordFormat.RECOMMENDATION,
+                    RecordFormat.ITEM);
 
     /** A valid record of each format, as its producer writes it. */
     private static String valid(RecordFormat<?> format) {
@@ -54,17 +58,26 @@ class ValidatorFuzzTest {
                             JsonCodec.feedback(
                                     new Feedback(
                                             "u-1", "i-1", FeedbackType.PURCHASE, 9.5, NOW, "e-1"));
+                    case "item" ->
+                            JsonCodec.item(
+                                    new io.recstream.jobs.events.CatalogueItem(
+                                            "i-9", new String[] {"Drama", "War"}, true, NOW));
                     default ->
                             JsonCodec.recommendation(
                                     new Recommendation(
-                                            "e-1",
-                                            "u-1",
-                                            new String[] {"i-1", "i-2"},
-                                            new float[] {0.9f, 0.4f},
-                                            Strategy.MODEL,
-                                            "v1",
-                                            NOW - 5,
-                                            NOW));
+                                                    "e-1",
+                                                    "u-1",
+                                                    new String[] {"i-1", "i-2"},
+                                                    new float[] {0.9f, 0.4f},
+                                                    Strategy.MODEL,
+                                                    "v1",
+                                                    NOW - 5,
+                                                    NOW)
+                                            .withSlots(
+                                                    new io.recstream.jobs.events.SlotKind[] {
+                                                        io.recstream.jobs.events.SlotKind.MODEL,
+                                                        io.recstream.jobs.events.SlotKind.EXPLORE
+                                                    }));
                 };
         return new String(json, StandardCharsets.UTF_8);
     }
@@ -238,6 +251,8 @@ class ValidatorFuzzTest {
                 switch (format.name()) {
                     case "interaction" -> JsonCodec.interaction((Interaction) accepted);
                     case "feedback" -> JsonCodec.feedback((Feedback) accepted);
+                    case "item" ->
+                            JsonCodec.item((io.recstream.jobs.events.CatalogueItem) accepted);
                     default -> JsonCodec.recommendation((Recommendation) accepted);
                 };
         List<Either<DeadLetter, T>> again = new ArrayList<>();
