@@ -64,7 +64,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--items",
             description =
-                    "items CSV (accepted for symmetry with train; the model bundle carries the categories)")
+                    "items CSV: items the model does not know are sent to the items topic as the"
+                            + " catalogue, each created at its first interaction in the file, so"
+                            + " the job can serve them before retraining (without: only the"
+                            + " model's items are served)")
     Path items;
 
     @InputPath(InputPath.Kind.DIRECTORY)
@@ -447,6 +450,14 @@ public final class ReplayCommand implements Callable<Integer> {
         if (seenRetention != null) {
             jobOptions.addAll(List.of("--seen.retention", seenRetention));
         }
+        Map<String, List<String>> freshItems = freshItems(events, before, bundle);
+        if (items != null) {
+            // every item of the file may be served in its time: none gives way to another
+            jobOptions.addAll(
+                    List.of("--fresh.max-items", Integer.toString(Math.max(1, freshItems.size()))));
+        } else {
+            jobOptions.addAll(List.of("--items-topic", "none"));
+        }
         RecommendJobConfig config =
                 RecommendJobConfig.fromArgs(
                         EmbeddedFlink.jobArgs(
@@ -526,6 +537,9 @@ public final class ReplayCommand implements Callable<Integer> {
                                     TopicCatalog.DRIFT_ALERTS,
                                     r -> alertRecords.add(r.value()));
                     KafkaProducer<byte[], byte[]> producer = producer(client)) {
+                if (items != null) {
+                    sendCatalogue(producer, events, before, bundle, freshItems);
+                }
                 if (prime && !before.isEmpty()) {
                     System.out.printf(
                             "priming the job with the %,d interactions before %s...%n",
@@ -621,18 +635,95 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Items of the replay the model does not know, with their categories from {@link #items}. */
+    private Map<String, List<String>> freshItems(
+            List<TrainingEvent> events, List<TrainingEvent> before, ModelBundle bundle)
+            throws java.io.IOException {
+        Map<String, List<String>> fresh = new java.util.LinkedHashMap<>();
+        if (items == null) {
+            return fresh;
+        }
+        Map<String, List<String>> categories = input.toCsvInput().readItems(items);
+        for (TrainingEvent e : events) {
+            if (bundle.vocabulary().indexOf(e.itemId()) < 0) {
+                fresh.putIfAbsent(e.itemId(), categories.getOrDefault(e.itemId(), List.of()));
+            }
+        }
+        return fresh;
+    }
+
+    /**
+     * Sends the catalogue of the items the model does not know, each created at its first
+     * interaction in the file (the job serves an item only to requests at or after that time, so
+     * nothing of the future leaks), and waits until the job has indexed them all.
+     */
+    private void sendCatalogue(
+            KafkaProducer<byte[], byte[]> producer,
+            List<TrainingEvent> events,
+            List<TrainingEvent> before,
+            ModelBundle bundle,
+            Map<String, List<String>> fresh)
+            throws Exception {
+        Map<String, Long> firstSeen = new java.util.HashMap<>();
+        for (List<TrainingEvent> list : List.of(before, events)) {
+            for (TrainingEvent e : list) {
+                firstSeen.merge(e.itemId(), e.time(), Math::min);
+            }
+        }
+        AtomicReference<Exception> error = new AtomicReference<>();
+        io.micrometer.core.instrument.Counter admitted =
+                io.recstream.jobs.metrics.Metrics.counter(
+                        "recstream.catalogue.fresh.admitted",
+                        "catalogue items the model does not know, given a fresh index");
+        double admittedBefore = admitted.count();
+        for (Map.Entry<String, List<String>> item : fresh.entrySet()) {
+            send(
+                    producer,
+                    new ProducerRecord<>(
+                            TopicCatalog.ITEMS,
+                            item.getKey().getBytes(StandardCharsets.UTF_8),
+                            JsonCodec.item(
+                                    new io.recstream.jobs.events.CatalogueItem(
+                                            item.getKey(),
+                                            item.getValue().toArray(String[]::new),
+                                            true,
+                                            firstSeen.get(item.getKey())))),
+                    error);
+        }
+        producer.flush();
+        if (error.get() != null) {
+            throw new IllegalStateException("sending the catalogue failed", error.get());
+        }
+        System.out.printf(
+                "sent %,d items the model does not know to the %s topic%n",
+                fresh.size(), TopicCatalog.ITEMS);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (admitted.count() - admittedBefore < fresh.size() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        // the index reached the serving operators with the broadcast: give it a moment
+        Thread.sleep(2_000);
+    }
+
     /** Judges the lists written to {@link #out} (see {@link ReplayQuality} for the protocol). */
     private Map<String, Object> quality(
             List<TrainingEvent> events, List<TrainingEvent> before, int k) throws Exception {
-        Map<String, List<String>> served = new java.util.HashMap<>();
+        Map<String, ReplayQuality.Served> served = new java.util.HashMap<>();
         for (String line : Files.readAllLines(out)) {
             if (!line.isBlank()) {
                 Recommendation r =
                         JsonCodec.readRecommendation(line.getBytes(StandardCharsets.UTF_8));
-                served.put(r.getRequestKey(), List.of(r.getItemIds()));
+                List<String> kinds = new ArrayList<>();
+                for (int i = 0; i < r.getItemIds().length; i++) {
+                    kinds.add(r.slotKind(i).name());
+                }
+                served.put(
+                        r.getRequestKey(),
+                        new ReplayQuality.Served(List.of(r.getItemIds()), kinds));
             }
         }
-        ReplayQuality q = new ReplayQuality(k);
+        var vocabulary = ModelBundle.load(model).vocabulary();
+        ReplayQuality q = new ReplayQuality(k, item -> vocabulary.indexOf(item) >= 0);
         before.forEach(q::history);
         q.replay(events, served);
         Map<String, Object> s = new java.util.LinkedHashMap<>();

@@ -21,7 +21,9 @@ import java.util.Set;
  * the most interactions before the request's time (the history before the replay included), minus
  * what the user has consumed up to and including the request, as the served lists are meant to be.
  * A served slot is "already consumed" when the user interacted with that item before or at the
- * request.
+ * request. A fresh item is one the served model was not trained on; the shares of slots and hits
+ * that are fresh, and of next items that are (the most fresh hits there could be), are reported
+ * with the slots and hits per slot kind (MODEL, FRESH, POPULAR, EXPLORE).
  */
 final class ReplayQuality {
 
@@ -45,9 +47,34 @@ final class ReplayQuality {
     private long consumedSlots;
     private long listsWithConsumed;
     private long missingLists;
+    private long freshSlots;
+    private long freshHits;
+    private long freshTargets;
+    private final Map<String, Long> slotsByKind = new LinkedHashMap<>();
+    private final Map<String, Long> hitsByKind = new LinkedHashMap<>();
+    private final java.util.function.Predicate<String> modelKnows;
+
+    /**
+     * @param modelKnows whether the served model was trained on an item; the others are fresh
+     */
+    ReplayQuality(int k, java.util.function.Predicate<String> modelKnows) {
+        this.k = k;
+        this.modelKnows = modelKnows;
+    }
 
     ReplayQuality(int k) {
-        this.k = k;
+        this(k, item -> true);
+    }
+
+    /** One served list: its items and, per slot, where the item came from. */
+    record Served(List<String> items, List<String> kinds) {
+        static Served of(List<String> items) {
+            return new Served(items, List.of());
+        }
+
+        String kind(int slot) {
+            return slot < kinds.size() ? kinds.get(slot) : "UNKNOWN";
+        }
     }
 
     /** An interaction from before the replay: counted, and consumed by its user. */
@@ -59,7 +86,7 @@ final class ReplayQuality {
      * Judges the replay: {@code events} in time order, {@code served} the item ids served for each
      * request key.
      */
-    void replay(List<TrainingEvent> events, Map<String, List<String>> served) {
+    void replay(List<TrainingEvent> events, Map<String, Served> served) {
         Map<String, Integer> next = new HashMap<>();
         int[] nextOf = new int[events.size()];
         for (int i = events.size() - 1; i >= 0; i--) {
@@ -72,15 +99,21 @@ final class ReplayQuality {
             Set<String> had = consumedBy(event.userId());
             had.add(event.itemId());
             List<String> baseline = baseline(had);
-            List<String> list = served.get(event.key());
+            Served s = served.get(event.key());
+            List<String> list = s == null ? null : s.items();
             if (list == null) {
                 missingLists++;
             } else {
                 int already = 0;
-                for (String item : list) {
+                for (int slot = 0; slot < list.size(); slot++) {
+                    String item = list.get(slot);
                     if (had.contains(item)) {
                         already++;
                     }
+                    if (!modelKnows.test(item)) {
+                        freshSlots++;
+                    }
+                    slotsByKind.merge(s.kind(slot), 1L, Long::sum);
                 }
                 servedSlots += list.size();
                 consumedSlots += already;
@@ -89,10 +122,14 @@ final class ReplayQuality {
             if (nextOf[e] >= 0) {
                 String target = events.get(nextOf[e]).itemId();
                 judged++;
+                boolean fresh = !modelKnows.test(target);
+                freshTargets += fresh ? 1 : 0;
                 int r = list == null ? -1 : list.indexOf(target);
                 if (r >= 0 && r < k) {
                     servedHits++;
                     servedGain += 1 / log2(r + 2);
+                    freshHits += fresh ? 1 : 0;
+                    hitsByKind.merge(s.kind(r), 1L, Long::sum);
                 }
                 int b = baseline.indexOf(target);
                 if (b >= 0) {
@@ -189,6 +226,11 @@ final class ReplayQuality {
                 "share_of_slots_already_consumed",
                 servedSlots == 0 ? null : (double) consumedSlots / servedSlots);
         s.put("lists_with_an_already_consumed_item", listsWithConsumed);
+        s.put("share_of_slots_fresh", servedSlots == 0 ? null : (double) freshSlots / servedSlots);
+        s.put("share_of_hits_fresh", servedHits == 0 ? null : freshHits / servedHits);
+        s.put("share_of_next_items_fresh", judged == 0 ? null : (double) freshTargets / judged);
+        s.put("slots_by_kind", new LinkedHashMap<>(slotsByKind));
+        s.put("hits_by_kind", new LinkedHashMap<>(hitsByKind));
         s.put("requests_without_a_list", missingLists);
         s.put(
                 "protocol",

@@ -31,13 +31,13 @@ class ReplayQualityTest {
                         e("r3", "u", "c", 12), // next for u: b
                         e("r4", "v", "d", 13), // no next: not judged
                         e("r5", "u", "b", 14)); // no next
-        Map<String, List<String>> served =
+        Map<String, ReplayQuality.Served> served =
                 Map.of(
-                        "r1", List.of("c", "b"), // hit at rank 0
-                        "r2", List.of("a", "b"), // v had a and b: two consumed slots, miss
-                        "r3", List.of("e", "b"), // hit at rank 1
-                        "r4", List.of("e", "f"),
-                        "r5", List.of("c", "a")); // u had c and a: two consumed slots
+                        "r1", served("c", "b"), // hit at rank 0
+                        "r2", served("a", "b"), // v had a and b: two consumed slots, miss
+                        "r3", served("e", "b"), // hit at rank 1
+                        "r4", served("e", "f"),
+                        "r5", served("c", "a")); // u had c and a: two consumed slots
         q.replay(replay, served);
         Map<String, Object> s = q.summary();
         assertThat(s.get("requests_judged")).isEqualTo(3L);
@@ -66,5 +66,40 @@ class ReplayQualityTest {
         // for r1 the baseline is [a] (b has no count yet): u's next item b is a miss
         assertThat((double) q.summary().get("baseline_hit_rate_at_k")).isZero();
         assertThat(q.summary().get("requests_without_a_list")).isEqualTo(4L);
+    }
+
+    private static ReplayQuality.Served served(String... items) {
+        return ReplayQuality.Served.of(List.of(items));
+    }
+
+    @Test
+    void freshItemsAreCountedInSlotsHitsAndNextItems() {
+        // the model knows a, b, c; d and e are fresh
+        ReplayQuality q = new ReplayQuality(2, item -> "abc".contains(item));
+        List<TrainingEvent> replay =
+                List.of(
+                        e("r1", "u", "a", 10), // next for u: d (fresh)
+                        e("r2", "u", "d", 11), // next for u: b
+                        e("r3", "u", "b", 12));
+        q.replay(
+                replay,
+                Map.of(
+                        "r1",
+                                new ReplayQuality.Served(
+                                        List.of("d", "b"), List.of("FRESH", "MODEL")),
+                        "r2",
+                                new ReplayQuality.Served(
+                                        List.of("c", "e"), List.of("MODEL", "EXPLORE")),
+                        "r3",
+                                new ReplayQuality.Served(
+                                        List.of("c", "e"), List.of("MODEL", "EXPLORE"))));
+        Map<String, Object> s = q.summary();
+        assertThat((double) s.get("share_of_slots_fresh")).isCloseTo(3 / 6.0, within(1e-9));
+        assertThat((double) s.get("hit_rate_at_k")).isCloseTo(1 / 2.0, within(1e-9));
+        assertThat((double) s.get("share_of_hits_fresh")).isCloseTo(1.0, within(1e-9));
+        assertThat((double) s.get("share_of_next_items_fresh")).isCloseTo(1 / 2.0, within(1e-9));
+        assertThat(s.get("slots_by_kind"))
+                .isEqualTo(Map.of("FRESH", 1L, "MODEL", 3L, "EXPLORE", 2L));
+        assertThat(s.get("hits_by_kind")).isEqualTo(Map.of("FRESH", 1L));
     }
 }

@@ -27,6 +27,7 @@ public final class TopicCatalog {
     public static final String DRIFT_ALERTS = "drift-alerts";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String MONITOR_SIGNALS = "monitor-signals";
+    public static final String ITEMS = "items";
 
     private static final String RESOURCE = "/io/recstream/topics/topics.yaml";
     private static final Set<String> TOPIC_FIELDS =

@@ -19,7 +19,8 @@ class TopicCatalogTest {
                     TopicCatalog.RECOMMENDATIONS,
                     TopicCatalog.DRIFT_ALERTS,
                     TopicCatalog.DEAD_LETTERS,
-                    TopicCatalog.MONITOR_SIGNALS
+                    TopicCatalog.MONITOR_SIGNALS,
+                    TopicCatalog.ITEMS
                 }) {
             TopicSpec spec = catalog.topic(name);
             assertThat(spec.configs()).containsKeys("cleanup.policy", "retention.ms");

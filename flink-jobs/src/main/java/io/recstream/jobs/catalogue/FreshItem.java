@@ -10,6 +10,7 @@ public class FreshItem {
     private String itemId;
     private String[] categories = new String[0];
     private boolean available;
+    private long createdAt;
     private long admittedAt;
     private long lastActive;
     private long interactions;
@@ -40,6 +41,15 @@ public class FreshItem {
 
     public void setAvailable(boolean available) {
         this.available = available;
+    }
+
+    /** The catalogue's created_at: the item is served to requests at or after it. */
+    public long getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(long createdAt) {
+        this.createdAt = createdAt;
     }
 
     public long getAdmittedAt() {

@@ -138,9 +138,9 @@ public final class JobSetup {
     }
 
     /**
-     * Reads a broadcast-side source of validated records (the catalogue): its watermark is the
-     * largest, so it never holds back the event time of the streams it is connected with. Dead
-     * letters are split off as in {@link #validated}.
+     * Reads a broadcast-side source of validated records (the catalogue): it is always idle, so it
+     * never holds back the event time of the streams it is connected with. Dead letters are split
+     * off as in {@link #validated}.
      */
     public static <T> SingleOutputStreamOperator<T> validatedBroadcastSide(
             StreamExecutionEnvironment env,
@@ -148,16 +148,24 @@ public final class JobSetup {
             RecordFormat<T> format,
             KafkaJobConfig config,
             String name) {
+        // Watermark status comes from an operator after the source, not from the source: a source
+        // subtask without a partition (the catalogue has one) would not say it is idle.
         WatermarkStrategy<Either<DeadLetter, T>> strategy =
-                WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new NeverBehind<>())
+                WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new AlwaysIdle<>())
                         .withTimestampAssigner(
-                                (record, kafkaTime) ->
+                                (record, previous) ->
                                         record.isRight()
                                                 ? format.eventTime(record.right())
-                                                : kafkaTime);
+                                                : previous);
         return env.fromSource(
-                        source, strategy, "Kafka: " + name, ValidatingDeserializer.typeOf(format))
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        "Kafka: " + name,
+                        ValidatingDeserializer.typeOf(format))
                 .uid(name + "-source")
+                .assignTimestampsAndWatermarks(strategy)
+                .uid(name + "-watermarks")
+                .name("Idle event time: " + name)
                 .process(
                         new SplitValid<>(format, config.metricsBind, config.metricsPort),
                         TypeInformation.of(format.type()))
@@ -165,8 +173,12 @@ public final class JobSetup {
                 .name("Validate " + name);
     }
 
-    /** Watermarks of a broadcast side: always the largest, so the other input decides. */
-    private static final class NeverBehind<T>
+    /**
+     * Watermarks of a broadcast side: none, and the stream is idle, so the other input alone
+     * decides the event time. (The largest watermark instead would carry event time to its end
+     * whenever the other input goes idle, and fire every timer downstream.)
+     */
+    private static final class AlwaysIdle<T>
             implements org.apache.flink.api.common.eventtime.WatermarkGenerator<T> {
         @Override
         public void onEvent(
@@ -176,8 +188,7 @@ public final class JobSetup {
 
         @Override
         public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
-            output.emitWatermark(
-                    new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 

@@ -173,7 +173,9 @@ public final class PopularFallback
     }
 
     private boolean live(FreshItem f, long now) {
-        return f.isAvailable() && f.getLastActive() + fresh.ttl().toMillis() >= now;
+        return f.isAvailable()
+                && f.getCreatedAt() <= now
+                && f.getLastActive() + fresh.ttl().toMillis() >= now;
     }
 
     private void freshCandidates(ScoringRequest request, int[] seen, int[] consumed, long now) {
@@ -388,6 +390,7 @@ public final class PopularFallback
             f.setLastActive(newest);
         }
         f.setAvailable(e.isAvailable());
+        f.setCreatedAt(e.getTime());
         f.setCategories(e.getCategories());
         if (!f.isFoldedIn() && embeddings != null) {
             List<Integer> members = new ArrayList<>();

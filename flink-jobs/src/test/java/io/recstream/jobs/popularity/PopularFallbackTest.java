@@ -245,4 +245,15 @@ class PopularFallbackTest {
             assertThat(lastOf(h).getExploreItem()).isEqualTo(-1);
         }
     }
+
+    @Test
+    void aFreshItemIsNotServedToRequestsBeforeItsCreationTime() throws Exception {
+        try (var h = withCatalogue(10)) {
+            h.processBroadcastElement(entry("later", F0, true, 20_000, "x"), 20_000);
+            h.processElement(request("early", 10_000, 0), 10_000);
+            assertThat(lastOf(h).getExploreItem()).isEqualTo(-1);
+            h.processElement(request("on-time", 20_000, 0), 20_000);
+            assertThat(lastOf(h).getExploreItem()).isEqualTo(F0);
+        }
+    }
 }
