@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DriftAlert;
 import io.recstream.jobs.events.Feedback;
 import io.recstream.jobs.events.FeedbackType;
@@ -309,6 +310,13 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicLong sent = new AtomicLong();
         final AtomicLong consumedSlots = new AtomicLong();
 
+        /** New items added to the catalogue, shown (any slot), and given feedback. */
+        final java.util.Set<String> freshAdded = ConcurrentHashMap.newKeySet();
+
+        final java.util.Set<String> freshShown = ConcurrentHashMap.newKeySet();
+        final java.util.Set<String> freshClicked = ConcurrentHashMap.newKeySet();
+        final Map<String, AtomicLong> slotKinds = new ConcurrentHashMap<>();
+
         /** Records a valid event as it is sent (request key null: not one of ours to judge). */
         void consumed(String requestKey, String user, String item) {
             long place = sent.incrementAndGet();
@@ -322,6 +330,14 @@ public final class DemoCommand implements Callable<Integer> {
 
         /** Counts the slots of {@code rec} holding an item its user had consumed by the request. */
         void judge(Recommendation rec) {
+            for (int i = 0; i < rec.getItemIds().length; i++) {
+                slotKinds
+                        .computeIfAbsent(rec.slotKind(i).name(), k -> new AtomicLong())
+                        .incrementAndGet();
+                if (freshAdded.contains(rec.getItemIds()[i])) {
+                    freshShown.add(rec.getItemIds()[i]);
+                }
+            }
             Long place = requestPlace.remove(rec.getRequestKey());
             Map<String, Long> had = firstConsumed.get(rec.getUserId());
             if (place == null || had == null) {
@@ -453,6 +469,26 @@ public final class DemoCommand implements Callable<Integer> {
                 KafkaProducer<byte[], byte[]> producer = producer(client)) {
             AtomicLong sendErrors = new AtomicLong();
             AtomicReference<Exception> firstSendError = new AtomicReference<>();
+            // the demo's catalogue: the world's items, as a producer of the catalogue writes them
+            Map<String, List<String>> catalogue = world.itemCategories();
+            long catalogued = System.currentTimeMillis();
+            catalogue.forEach(
+                    (id, categories) ->
+                            send(
+                                    producer,
+                                    TopicCatalog.ITEMS,
+                                    id,
+                                    JsonCodec.item(
+                                            new CatalogueItem(
+                                                    id,
+                                                    categories.toArray(String[]::new),
+                                                    true,
+                                                    catalogued)),
+                                    sendErrors,
+                                    firstSendError));
+            out.printf(
+                    "wrote the catalogue of %,d items to the %s topic%n",
+                    catalogue.size(), TopicCatalog.ITEMS);
             if (!priming.isEmpty()) {
                 out.printf(
                         "warming up user state with the last %,d events of the history...%n",
@@ -545,6 +581,30 @@ public final class DemoCommand implements Callable<Integer> {
                 if (drifting && !announced) {
                     out.printf("[%4ds] planting drift: %s%n", elapsed / 1000, driftKind);
                     announced = true;
+                    if ("new-items".equals(driftKind)) {
+                        // new items enter the catalogue before users find them
+                        Map<String, List<String>> worldCategories = world.itemCategories();
+                        for (int i = 0; i < Generator.NEW_ITEMS; i++) {
+                            String id = Generator.newItemId(i);
+                            stats.freshAdded.add(id);
+                            send(
+                                    producer,
+                                    TopicCatalog.ITEMS,
+                                    id,
+                                    JsonCodec.item(
+                                            new CatalogueItem(
+                                                    id,
+                                                    Generator.newItemCategories(worldCategories, i),
+                                                    true,
+                                                    now)),
+                                    sendErrors,
+                                    firstSendError);
+                        }
+                        producer.flush();
+                        out.printf(
+                                "[%4ds] added %d new items to the %s topic%n",
+                                elapsed / 1000, Generator.NEW_ITEMS, TopicCatalog.ITEMS);
+                    }
                 }
                 long due = elapsed * rate / 1000;
                 while (sent < due) {
@@ -574,6 +634,9 @@ public final class DemoCommand implements Callable<Integer> {
                             sendErrors,
                             firstSendError);
                     stats.feedbackSent.incrementAndGet();
+                    if (stats.freshAdded.contains(f.feedback().getItemId())) {
+                        stats.freshClicked.add(f.feedback().getItemId());
+                    }
                 }
                 if (now >= nextProgress) {
                     progress(out, elapsed, stats, dead.count());
@@ -675,6 +738,12 @@ public final class DemoCommand implements Callable<Integer> {
         s.put("model_recommendations", stats.strategy(Strategy.MODEL));
         // items the user had consumed by the request (never served within --seen.retention)
         s.put("served_slots_already_consumed", stats.consumedSlots.get());
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        stats.slotKinds.forEach((k, v) -> kinds.put(k, v.get()));
+        s.put("served_slots_by_kind", kinds);
+        s.put("new_items_added", stats.freshAdded.size());
+        s.put("new_items_shown", stats.freshShown.size());
+        s.put("new_items_with_feedback", stats.freshClicked.size());
         s.put("deadline_fallbacks", stats.strategy(Strategy.DEADLINE_FALLBACK));
         s.put("latency_ms_p50", stats.latency.percentile(0.50));
         s.put("latency_ms_p99", stats.latency.percentile(0.99));
@@ -835,6 +904,23 @@ public final class DemoCommand implements Callable<Integer> {
     static final class Generator {
         record Event(String key, byte[] value, boolean valid, String requestKey, String itemId) {}
 
+        /** How many new items the new-items drift adds. */
+        static final int NEW_ITEMS = 500;
+
+        static String newItemId(int i) {
+            return "new-item-" + i;
+        }
+
+        /**
+         * A new item takes the category of the world's item with its number, so users' taste for it
+         * (which the feedback follows) matches what the catalogue says.
+         */
+        static String[] newItemCategories(Map<String, List<String>> worldCategories, int i) {
+            return worldCategories
+                    .getOrDefault(SyntheticWorld.itemId(i), List.of())
+                    .toArray(String[]::new);
+        }
+
         private final SyntheticWorld world;
         private final double newUserShare;
         private final double malformedShare;
@@ -860,7 +946,7 @@ public final class DemoCommand implements Callable<Integer> {
             if ("category-shift".equals(drift) && world.nextDouble() < 0.8) {
                 itemId = SyntheticWorld.itemId(world.pickFrom(0));
             } else if ("new-items".equals(drift) && world.nextDouble() < 0.5) {
-                itemId = "new-item-" + (int) (world.nextDouble() * 500);
+                itemId = newItemId((int) (world.nextDouble() * NEW_ITEMS));
             } else {
                 itemId = SyntheticWorld.itemId(world.pick(user));
             }

@@ -127,7 +127,7 @@ class CommandLineITCase {
                                                             "--bootstrap-servers",
                                                             kafka.bootstrapServers()))
                                             .isZero());
-            assertThat(first).contains("6 topic(s) changed, 0 unchanged");
+            assertThat(first).contains("7 topic(s) changed, 0 unchanged");
             String second =
                     captureOut(
                             () ->
@@ -138,7 +138,7 @@ class CommandLineITCase {
                                                             "--bootstrap-servers",
                                                             kafka.bootstrapServers()))
                                             .isZero());
-            assertThat(second).contains("0 topic(s) changed, 6 unchanged");
+            assertThat(second).contains("0 topic(s) changed, 7 unchanged");
             String described =
                     captureOut(
                             () ->
@@ -348,10 +348,18 @@ class CommandLineITCase {
         assertThat(s.get("hit_rate_at_k").asDouble()).isBetween(0.0, 1.0);
         assertThat(s.get("alerts").isArray()).isTrue();
         assertThat(s.get("alerts"))
+                .as("new items are a catalogue that grew, not a category shift")
                 .anySatisfy(
                         a -> {
-                            assertThat(a.get("signal").asText()).isEqualTo("input_category_kl");
+                            assertThat(a.get("signal").asText()).isEqualTo("unknown_item_rate");
                             assertThat(a.get("state").asText()).isEqualTo("FIRING");
-                        });
+                        })
+                .noneSatisfy(
+                        a -> assertThat(a.get("signal").asText()).isEqualTo("input_category_kl"));
+        assertThat(s.get("new_items_added").asInt()).isEqualTo(500);
+        assertThat(s.get("new_items_shown").asInt())
+                .as("at least 90% of the new items shown")
+                .isGreaterThanOrEqualTo(450);
+        assertThat(s.get("served_slots_by_kind").get("EXPLORE").asLong()).isPositive();
     }
 }

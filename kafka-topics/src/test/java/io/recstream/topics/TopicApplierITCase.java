@@ -34,6 +34,7 @@ class TopicApplierITCase {
                     .containsExactlyInAnyOrder(
                             "interactions",
                             "feedback",
+                            "items",
                             "recommendations",
                             "drift-alerts",
                             "dead-letters",

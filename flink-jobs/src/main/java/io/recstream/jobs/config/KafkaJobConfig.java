@@ -34,6 +34,12 @@ public abstract class KafkaJobConfig implements Serializable {
         o.add(new Options.Spec("interactions-topic", "interactions", "interactions topic"));
         o.add(
                 new Options.Spec(
+                        "items-topic",
+                        "items",
+                        "the item catalogue topic (compacted, keyed by item id); 'none': no"
+                                + " catalogue"));
+        o.add(
+                new Options.Spec(
                         "recommendations-topic", "recommendations", "recommendations topic"));
         o.add(new Options.Spec("dead-letters-topic", "dead-letters", "topic for rejected records"));
         o.add(
@@ -144,6 +150,10 @@ public abstract class KafkaJobConfig implements Serializable {
 
     public final String model;
     public final String interactionsTopic;
+
+    /** The item catalogue topic, or null for none. */
+    public final String itemsTopic;
+
     public final String recommendationsTopic;
     public final String deadLettersTopic;
     public final String groupId;
@@ -178,6 +188,7 @@ public abstract class KafkaJobConfig implements Serializable {
         kafkaProperties = loadProperties(kafkaPropertiesFile);
         model = o.string("model");
         interactionsTopic = o.string("interactions-topic");
+        itemsTopic = o.string("items-topic").equals("none") ? null : o.string("items-topic");
         recommendationsTopic = o.string("recommendations-topic");
         deadLettersTopic = o.string("dead-letters-topic");
         groupId = o.string("group-id");

@@ -28,6 +28,12 @@ public final class MonitorJobConfig extends KafkaJobConfig {
      * for the top-1 score histogram, whose deciles move with history length and recency and so vary
      * more between windows of undrifted traffic.
      */
+    /**
+     * A quarter of interactions with items the model was not trained on: by then the model misses a
+     * large part of what users take, and retraining pays.
+     */
+    static final double DEFAULT_UNKNOWN_ITEM_RATE_ENTER = 0.25;
+
     static double defaultKlEnter(String signal) {
         return signal.startsWith(Signals.TOP1_SCORE) ? 0.2 : 0.1;
     }
@@ -41,11 +47,18 @@ public final class MonitorJobConfig extends KafkaJobConfig {
             }
         }
         alertable.add(Signals.COLD_USER_RATE);
+        alertable.add(Signals.UNKNOWN_ITEM_RATE);
         ALERTABLE = List.copyOf(alertable);
 
         List<Options.Spec> o =
                 new ArrayList<>(commonOptions("recstream-monitor", "recstream-monitor"));
         o.add(new Options.Spec("feedback-topic", "feedback", "feedback topic"));
+        o.add(
+                new Options.Spec(
+                        "fresh.coverage-within",
+                        "1h",
+                        "fresh_item_coverage: a new item counts as shown if a recommendation held"
+                                + " it within this long of its admission"));
         o.add(
                 new Options.Spec(
                         "alerts-topic", "drift-alerts", "topic for FIRING / RESOLVED alerts"));
@@ -118,6 +131,7 @@ public final class MonitorJobConfig extends KafkaJobConfig {
     public final String alertsTopic;
     public final String signalsTopic;
     public final Duration horizon;
+    public final Duration freshCoverageWithin;
     public final Duration allowedLateness;
     public final Duration window;
     public final Duration slide;
@@ -133,6 +147,7 @@ public final class MonitorJobConfig extends KafkaJobConfig {
         alertsTopic = o.string("alerts-topic");
         signalsTopic = o.string("signals-topic");
         horizon = o.duration("horizon");
+        freshCoverageWithin = o.duration("fresh.coverage-within");
         dedup = DedupSettings.from(o, ServingParameters.fromCard(bundle.card()).historyWindow());
         allowedLateness = o.duration("allowed-lateness");
         window = o.duration("window");
@@ -171,6 +186,8 @@ public final class MonitorJobConfig extends KafkaJobConfig {
                     enter = defaultKlEnter(signal);
                 } else if (signal.equals(Signals.COLD_USER_RATE)) {
                     enter = Math.min(1.0, refCold + Math.max(0.1, refCold));
+                } else if (signal.equals(Signals.UNKNOWN_ITEM_RATE)) {
+                    enter = DEFAULT_UNKNOWN_ITEM_RATE_ENTER;
                 }
             }
             if (enter == null) {
@@ -180,7 +197,9 @@ public final class MonitorJobConfig extends KafkaJobConfig {
                 exit =
                         signal.equals(Signals.COLD_USER_RATE)
                                 ? refCold + (enter - refCold) / 2
-                                : enter / 2;
+                                : signal.equals(Signals.UNKNOWN_ITEM_RATE)
+                                        ? enter * 0.6
+                                        : enter / 2;
             }
             if (exit > enter) {
                 throw new IllegalArgumentException(

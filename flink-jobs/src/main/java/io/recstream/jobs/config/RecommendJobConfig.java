@@ -78,12 +78,6 @@ public final class RecommendJobConfig extends KafkaJobConfig {
         o.addAll(SeenSettings.options());
         o.add(
                 new Options.Spec(
-                        "items-topic",
-                        "items",
-                        "the item catalogue topic (compacted, keyed by item id); 'none': serve"
-                                + " only the model's items"));
-        o.add(
-                new Options.Spec(
                         "fresh.min-interactions",
                         Integer.toString(FreshSettings.DEFAULT_MIN_INTERACTIONS),
                         "interactions after which an item the model does not know is scored"
@@ -170,10 +164,9 @@ public final class RecommendJobConfig extends KafkaJobConfig {
         popularityTop = o.intValue("popularity.top", 1, 100_000);
         dedup = DedupSettings.from(o, serving.historyWindow());
         seen = SeenSettings.from(o, serving.historyWindow());
-        String items = o.string("items-topic");
         fresh =
                 new FreshSettings(
-                        items.equals("none") ? null : items,
+                        itemsTopic,
                         o.intValue("fresh.min-interactions", 1, 1_000_000),
                         o.intValue("fresh.max-items", 1, 1_000_000),
                         o.duration("fresh.ttl"),

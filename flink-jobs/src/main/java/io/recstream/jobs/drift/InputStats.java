@@ -1,10 +1,8 @@
 package io.recstream.jobs.drift;
 
-import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.SignalValue;
 import io.recstream.jobs.inference.ModelRegistry;
 import io.recstream.model.ModelBundle;
-import io.recstream.model.Vocabulary;
 import java.io.Serializable;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
@@ -13,7 +11,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Per window of interactions: the category histogram of the items users interact with, against the
- * reference's input categories. Items the model does not know count in {@link Histogram#UNSEEN}.
+ * reference's input categories, and the share of interactions with items the model was not trained
+ * on ({@link Signals#UNKNOWN_ITEM_RATE}). Items only the catalogue knows count in their catalogue
+ * categories (a category the reference never saw in {@link Histogram#UNSEEN}); items nobody knows
+ * are left out of the histogram, so it compares categories only.
  */
 public final class InputStats implements Serializable {
 
@@ -37,10 +38,16 @@ public final class InputStats implements Serializable {
         public double[] categories;
         public long interactions;
 
+        /** Interactions with items the model does not know (in the catalogue or not). */
+        public long unknownToModel;
+
+        /** Interactions counted in the category histogram. */
+        public long categorized;
+
         public Counts() {}
     }
 
-    public AggregateFunction<Interaction, Counts, Counts> aggregate() {
+    public AggregateFunction<ItemCategories, Counts, Counts> aggregate() {
         return new Aggregate(this);
     }
 
@@ -48,9 +55,8 @@ public final class InputStats implements Serializable {
         return new ToSignals(this);
     }
 
-    static final class Aggregate implements AggregateFunction<Interaction, Counts, Counts> {
+    static final class Aggregate implements AggregateFunction<ItemCategories, Counts, Counts> {
         private final InputStats stats;
-        private transient Vocabulary vocabulary;
 
         Aggregate(InputStats stats) {
             this.stats = stats;
@@ -64,12 +70,19 @@ public final class InputStats implements Serializable {
         }
 
         @Override
-        public Counts add(Interaction i, Counts c) {
-            if (vocabulary == null) {
-                vocabulary = ModelRegistry.bundle(stats.modelDirectory).vocabulary();
-            }
+        public Counts add(ItemCategories i, Counts c) {
             c.interactions++;
-            stats.categories.addItem(c.categories, vocabulary, vocabulary.indexOf(i.getItemId()));
+            if (i.getKnown() != ItemCategories.MODEL) {
+                c.unknownToModel++;
+            }
+            String[] cats = i.getCategories();
+            if (cats.length > 0) {
+                c.categorized++;
+                double share = 1.0 / cats.length;
+                for (String cat : cats) {
+                    c.categories[stats.categories.bucketOf(cat)] += share;
+                }
+            }
             return c;
         }
 
@@ -84,6 +97,8 @@ public final class InputStats implements Serializable {
                 a.categories[i] += b.categories[i];
             }
             a.interactions += b.interactions;
+            a.unknownToModel += b.unknownToModel;
+            a.categorized += b.categorized;
             return a;
         }
     }
@@ -102,10 +117,18 @@ public final class InputStats implements Serializable {
                     out,
                     Signals.INPUT_CATEGORY,
                     stats.categories.compare(c.categories, stats.alpha),
-                    c.interactions,
+                    c.categorized,
                     ctx.window().getStart(),
                     ctx.window().getEnd(),
                     stats.modelVersion);
+            out.collect(
+                    RecommendationStats.value(
+                            Signals.UNKNOWN_ITEM_RATE,
+                            (double) c.unknownToModel / Math.max(1, c.interactions),
+                            c.interactions,
+                            ctx.window().getStart(),
+                            ctx.window().getEnd(),
+                            stats.modelVersion));
         }
     }
 }

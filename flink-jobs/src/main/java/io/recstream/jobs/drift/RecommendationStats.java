@@ -88,9 +88,11 @@ public final class RecommendationStats implements Serializable {
                 c.cold++;
             }
             for (String id : r.getItemIds()) {
+                // the model's items only: fresh items (served before the model knows them) have
+                // no training-time counterpart to compare with
                 int index = vocabulary.indexOf(id);
-                stats.categories.addItem(c.categories, vocabulary, index);
                 if (index >= 0) {
+                    stats.categories.addItem(c.categories, vocabulary, index);
                     c.recommended[index >>> 6] |= 1L << (index & 63);
                 }
             }

@@ -13,6 +13,8 @@ public final class Signals {
     public static final String JS = "_js";
     public static final String PSI = "_psi";
     public static final String COLD_USER_RATE = "cold_user_rate";
+    public static final String UNKNOWN_ITEM_RATE = "unknown_item_rate";
+    public static final String FRESH_ITEM_COVERAGE = "fresh_item_coverage";
     public static final String CATALOG_COVERAGE = "catalog_coverage";
     public static final String LABEL_COMPLETENESS = "label_completeness";
     public static final String LATE_FEEDBACK = "late_feedback";
@@ -25,9 +27,13 @@ public final class Signals {
                             + " at training time: check the input signals below and whether the"
                             + " model needs retraining.",
                     INPUT_CATEGORY,
-                    "Users interact with other categories (or items the model does not know) than"
-                            + " at training time: the audience or catalog changed; retrain on recent"
-                            + " data.",
+                    "Users interact with other categories than at training time (new items"
+                            + " counted in their catalogue categories): the audience's tastes"
+                            + " moved; retrain on recent data.",
+                    UNKNOWN_ITEM_RATE,
+                    "The catalogue grew: users interact with items the model was not trained"
+                            + " on. New items are served through their categories and fold-in"
+                            + " until then; retrain to learn them.",
                     TOP1_SCORE,
                     "The model's confidence in its best item changed: check for new users or"
                             + " items, broken features, or a model swap.",

@@ -150,14 +150,25 @@ public final class GroundTruthJoin
                 }
             }
         }
-        return new Outcome(
-                requestKey,
-                userId,
-                rec.getModelVersion(),
-                rec.getStrategy(),
-                rec.getEventTime(),
-                closeTime,
-                items.length,
-                best);
+        Outcome o =
+                new Outcome(
+                        requestKey,
+                        userId,
+                        rec.getModelVersion(),
+                        rec.getStrategy(),
+                        rec.getEventTime(),
+                        closeTime,
+                        items.length,
+                        best);
+        byte[] kinds = rec.getSlotKinds();
+        if (kinds != null && kinds.length == items.length) {
+            byte present = 0;
+            for (byte k : kinds) {
+                present |= (byte) (1 << k);
+            }
+            o.setSlotsPresent(present);
+            o.setHitSlot(best >= 0 ? kinds[best] : -1);
+        }
+        return o;
     }
 }

@@ -2,6 +2,7 @@ package io.recstream.jobs.evaluation;
 
 import io.recstream.jobs.events.Outcome;
 import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.events.SlotKind;
 import io.recstream.jobs.windows.PreAggregation;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -15,10 +16,12 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Windowed online metrics from outcomes, per model version and strategy and per model version over
- * all strategies ({@link #ALL}): hit-rate@K (share of outcomes with a hit in the list), NDCG@K (1 /
- * log2(rank + 2) of the first hit; one relevant item, so the ideal DCG is 1), MRR (1 / (rank + 1)),
- * and the number of outcomes. Windows are on the outcome's close time.
+ * Windowed online metrics from outcomes, per model version and strategy, per model version over all
+ * strategies ({@link #ALL}), and per slot kind ({@code slot:MODEL}, {@code slot:FRESH}, {@code
+ * slot:POPULAR}, {@code slot:EXPLORE} in the strategy field: over the outcomes whose list held such
+ * a slot, a hit is a first hit in such a slot): hit-rate@K (share of outcomes with a hit in the
+ * list), NDCG@K (1 / log2(rank + 2) of the first hit; one relevant item, so the ideal DCG is 1),
+ * MRR (1 / (rank + 1)), and the number of outcomes. Windows are on the outcome's close time.
  */
 public final class OnlineMetrics {
     private OnlineMetrics() {}
@@ -28,6 +31,9 @@ public final class OnlineMetrics {
     public static final String NDCG = "ndcg_at_k";
     public static final String MRR = "mrr";
     public static final String OUTCOMES = "outcomes";
+
+    /** Prefix of the strategy field of the per-slot-kind metrics. */
+    public static final String SLOT = "slot:";
 
     public static DataStream<SignalValue> compute(
             DataStream<Outcome> outcomes, Duration size, Duration slide) {
@@ -39,6 +45,17 @@ public final class OnlineMetrics {
                                                     o.getModelVersion() + "|" + o.getStrategy(),
                                                     o));
                                     out.collect(Tuple2.of(o.getModelVersion() + "|" + ALL, o));
+                                    for (SlotKind kind : SlotKind.values()) {
+                                        if (o.hadSlot(kind)) {
+                                            out.collect(
+                                                    Tuple2.of(
+                                                            o.getModelVersion()
+                                                                    + "|"
+                                                                    + SLOT
+                                                                    + kind.name(),
+                                                            o.forSlot(kind)));
+                                        }
+                                    }
                                 })
                         .returns(Types.TUPLE(Types.STRING, Types.POJO(Outcome.class)))
                         .name("Per version and strategy");

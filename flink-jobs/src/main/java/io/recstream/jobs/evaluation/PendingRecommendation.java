@@ -14,6 +14,9 @@ public final class PendingRecommendation {
     private long eventTime;
     private String[] itemIds = new String[0];
 
+    /** The slot kinds (codes) of the items; empty for recommendations without them. */
+    private byte[] slotKinds = new byte[0];
+
     public PendingRecommendation() {}
 
     static PendingRecommendation of(Recommendation rec) {
@@ -22,6 +25,11 @@ public final class PendingRecommendation {
         p.strategy = rec.getStrategy();
         p.eventTime = rec.getEventTime();
         p.itemIds = rec.getItemIds();
+        byte[] kinds = new byte[p.itemIds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = rec.slotKind(i).code();
+        }
+        p.slotKinds = kinds;
         return p;
     }
 
@@ -55,5 +63,13 @@ public final class PendingRecommendation {
 
     public void setItemIds(String[] itemIds) {
         this.itemIds = itemIds;
+    }
+
+    public byte[] getSlotKinds() {
+        return slotKinds;
+    }
+
+    public void setSlotKinds(byte[] slotKinds) {
+        this.slotKinds = slotKinds;
     }
 }

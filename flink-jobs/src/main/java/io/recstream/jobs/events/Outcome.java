@@ -16,6 +16,12 @@ public class Outcome {
     private int listLength;
     private int hitRank;
 
+    /** The {@link SlotKind} code of the first hit's slot, -1 for a miss. */
+    private byte hitSlot = -1;
+
+    /** Bit {@code 1 << code} set for every {@link SlotKind} the list held. */
+    private byte slotsPresent;
+
     public Outcome() {}
 
     public Outcome(
@@ -158,5 +164,43 @@ public class Outcome {
                 + "hitRank="
                 + hitRank
                 + "}";
+    }
+
+    public byte getHitSlot() {
+        return hitSlot;
+    }
+
+    public void setHitSlot(byte hitSlot) {
+        this.hitSlot = hitSlot;
+    }
+
+    public byte getSlotsPresent() {
+        return slotsPresent;
+    }
+
+    public void setSlotsPresent(byte slotsPresent) {
+        this.slotsPresent = slotsPresent;
+    }
+
+    /** Whether the list held a slot of {@code kind}. */
+    public boolean hadSlot(SlotKind kind) {
+        return (slotsPresent & (1 << kind.code())) != 0;
+    }
+
+    /** This outcome judged for one slot kind: a hit only if the first hit was in such a slot. */
+    public Outcome forSlot(SlotKind kind) {
+        Outcome o =
+                new Outcome(
+                        requestKey,
+                        userId,
+                        modelVersion,
+                        strategy,
+                        eventTime,
+                        closeTime,
+                        listLength,
+                        hitSlot == kind.code() ? hitRank : -1);
+        o.hitSlot = hitSlot == kind.code() ? hitSlot : -1;
+        o.slotsPresent = slotsPresent;
+        return o;
     }
 }

@@ -7,11 +7,15 @@ import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.dedup.Deduplicated;
 import io.recstream.jobs.dedup.Identities;
 import io.recstream.jobs.drift.AlertFunction;
+import io.recstream.jobs.drift.Categorize;
 import io.recstream.jobs.drift.InputStats;
+import io.recstream.jobs.drift.ItemCategories;
 import io.recstream.jobs.drift.RecommendationStats;
 import io.recstream.jobs.drift.Signals;
+import io.recstream.jobs.evaluation.FreshCoverage;
 import io.recstream.jobs.evaluation.GroundTruthJoin;
 import io.recstream.jobs.evaluation.OnlineMetrics;
+import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.DriftAlert;
 import io.recstream.jobs.events.Feedback;
@@ -68,6 +72,7 @@ public final class MonitorJob {
     private final Source<Either<DeadLetter, Recommendation>, ?, ?> recommendations;
     private final Source<Either<DeadLetter, Feedback>, ?, ?> feedback;
     private final Source<Either<DeadLetter, Interaction>, ?, ?> interactions;
+    private Source<Either<DeadLetter, CatalogueItem>, ?, ?> catalogue;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<DriftAlert> alerts;
     private final Sink<SignalValue> signals;
@@ -89,23 +94,42 @@ public final class MonitorJob {
         this.signals = signals;
     }
 
+    /**
+     * Reads the item catalogue from {@code catalogue} too, for the categories of items the model
+     * does not know.
+     */
+    public MonitorJob withCatalogue(Source<Either<DeadLetter, CatalogueItem>, ?, ?> catalogue) {
+        this.catalogue = catalogue;
+        return this;
+    }
+
     /** The job with Kafka sources and exactly-once Kafka sinks, as configured. */
     public static MonitorJob forKafka(MonitorJobConfig config) {
         String prefix = config.transactionalIdPrefix;
-        return new MonitorJob(
-                config,
-                JobSetup.kafkaSource(
-                        config, config.recommendationsTopic, RecordFormat.RECOMMENDATION),
-                JobSetup.kafkaSource(config, config.feedbackTopic, RecordFormat.FEEDBACK),
-                JobSetup.kafkaSource(config, config.interactionsTopic, RecordFormat.INTERACTION),
-                JobSetup.kafkaSink(
-                        config, new DeadLetterSerializer(config.deadLettersTopic), prefix + "-dlq"),
-                JobSetup.kafkaSink(
-                        config, new DriftAlertSerializer(config.alertsTopic), prefix + "-alerts"),
-                JobSetup.kafkaSink(
+        MonitorJob job =
+                new MonitorJob(
                         config,
-                        new SignalValueSerializer(config.signalsTopic),
-                        prefix + "-signals"));
+                        JobSetup.kafkaSource(
+                                config, config.recommendationsTopic, RecordFormat.RECOMMENDATION),
+                        JobSetup.kafkaSource(config, config.feedbackTopic, RecordFormat.FEEDBACK),
+                        JobSetup.kafkaSource(
+                                config, config.interactionsTopic, RecordFormat.INTERACTION),
+                        JobSetup.kafkaSink(
+                                config,
+                                new DeadLetterSerializer(config.deadLettersTopic),
+                                prefix + "-dlq"),
+                        JobSetup.kafkaSink(
+                                config,
+                                new DriftAlertSerializer(config.alertsTopic),
+                                prefix + "-alerts"),
+                        JobSetup.kafkaSink(
+                                config,
+                                new SignalValueSerializer(config.signalsTopic),
+                                prefix + "-signals"));
+        if (config.itemsTopic != null) {
+            job.withCatalogue(JobSetup.catalogueSource(config, config.itemsTopic));
+        }
+        return job;
     }
 
     /** Wires the pipeline into {@code env}. */
@@ -226,9 +250,27 @@ public final class MonitorJob {
                         "recommendation-drift",
                         "Recommendation drift");
         InputStats inputStats = new InputStats(config.model, config.smoothing);
+        DataStream<ItemCategories> categorized;
+        DataStream<SignalValue> coverage = null;
+        if (catalogue != null) {
+            SingleOutputStreamOperator<CatalogueItem> items =
+                    JobSetup.validatedBroadcastSide(
+                            env, catalogue, RecordFormat.ITEM, config, "items");
+            coverage = freshCoverage(items, uniqueRecs);
+            // the recommend job dead-letters bad catalogue records; here they are only counted
+            categorized =
+                    ints.connect(items.broadcast(Categorize.CATALOGUE_CATEGORIES))
+                            .process(new Categorize(config.model))
+                            .uid("categorize")
+                            .name("Item categories (model, catalogue)");
+        } else {
+            categorized =
+                    ints.map(new Categorize.ModelOnly(config.model))
+                            .name("Item categories (model)");
+        }
         DataStream<SignalValue> inputDrift =
                 driftSignals(
-                        ints,
+                        categorized,
                         inputStats.aggregate(),
                         inputStats.signals(),
                         InputStats.Counts.class,
@@ -236,7 +278,9 @@ public final class MonitorJob {
                         "Input drift");
 
         SingleOutputStreamOperator<SignalValue> checked =
-                metrics.union(late, completeness, recDrift, inputDrift)
+                (coverage == null
+                                ? metrics.union(late, completeness, recDrift, inputDrift)
+                                : metrics.union(late, completeness, recDrift, inputDrift, coverage))
                         .keyBy(
                                 v ->
                                         v.getSignal()
@@ -277,6 +321,49 @@ public final class MonitorJob {
                         TypeInformation.of(SignalValue.class))
                 .uid(uid)
                 .name(name + " (sliding window)");
+    }
+
+    /**
+     * {@link Signals#FRESH_ITEM_COVERAGE}: of the new items (in the catalogue, not in the model)
+     * admitted, the share shown within {@code --fresh.coverage-within} of admission, per window.
+     */
+    private DataStream<SignalValue> freshCoverage(
+            DataStream<CatalogueItem> items, DataStream<Recommendation> recs) {
+        String model = config.model;
+        DataStream<CatalogueItem> fresh =
+                items.filter(
+                                i ->
+                                        ModelRegistry.bundle(model)
+                                                        .vocabulary()
+                                                        .indexOf(i.getItemId())
+                                                < 0)
+                        .name("Items the model does not know");
+        DataStream<Tuple2<String, Long>> shown =
+                recs.<Tuple2<String, Long>>flatMap(
+                                (r, out) -> {
+                                    var vocabulary = ModelRegistry.bundle(model).vocabulary();
+                                    for (String id : r.getItemIds()) {
+                                        if (vocabulary.indexOf(id) < 0) {
+                                            out.collect(Tuple2.of(id, r.getEventTime()));
+                                        }
+                                    }
+                                })
+                        .returns(Types.TUPLE(Types.STRING, Types.LONG))
+                        .name("Fresh items shown");
+        return fresh.keyBy(CatalogueItem::getItemId)
+                .connect(shown.keyBy(t -> t.f0))
+                .process(new FreshCoverage(config.freshCoverageWithin))
+                .uid("fresh-coverage")
+                .name("New items shown within the period")
+                .windowAll(SlidingEventTimeWindows.of(config.window, config.slide))
+                .aggregate(
+                        new FreshCoverage.Share(),
+                        new FreshCoverage.ToSignal(ModelRegistry.bundle(model).version()),
+                        TypeInformation.of(long[].class),
+                        TypeInformation.of(long[].class),
+                        TypeInformation.of(SignalValue.class))
+                .uid("fresh-coverage-window")
+                .name("Fresh item coverage (sliding window)");
     }
 
     /** (records, 0) or (0, records) per pane of the slide. */

@@ -40,8 +40,8 @@ import org.apache.flink.util.Collector;
  *   <li>fresh items (in the catalogue, not in the model) scored for the user with their embedding:
  *       their categories' centroid, then their folded-in embedding;
  *   <li>a fresh item for the exploration slot, drawn at random with weight (1/4 + the user's
- *       affinity to its categories) × (1 + ln(1 + its interactions)), so that every fresh item has
- *       a chance and likely ones a better one.
+ *       affinity to its categories) × (1 + its interactions so far), so that every fresh item has a
+ *       chance and likely ones a better one.
  * </ul>
  *
  * <p>Runs after the user history, not inside it, because popularity is counted from the history
@@ -213,7 +213,7 @@ public final class PopularFallback
                     shared = Math.max(shared, userCategories.getOrDefault(c, 0));
                 }
                 double affinity = seen.length == 0 ? 0 : (double) shared / seen.length;
-                weights[i] = (0.25 + affinity) * (1 + Math.log1p(f.getInteractions()));
+                weights[i] = (0.25 + affinity) * (1 + f.getInteractions());
                 totalWeight += weights[i];
             }
         }
@@ -400,19 +400,14 @@ public final class PopularFallback
             f.setEmbedding(embeddings.centroid(members));
         }
         state.put(e.getIndex(), f);
-        // bounded: expired items go first, then the least recently active
-        long horizon = newest - fresh.ttl().toMillis();
+        // Bounded: the least recently active give way. Expired items are skipped when serving,
+        // not removed here: catalogue times can run ahead of the requests (a catalogue loaded at
+        // once), and would expire items the requests still see as live.
         List<Map.Entry<Integer, FreshItem>> all = new ArrayList<>();
         for (Map.Entry<Integer, FreshItem> x : state.immutableEntries()) {
             all.add(x);
         }
-        for (Map.Entry<Integer, FreshItem> x : all) {
-            if (x.getValue().getLastActive() < horizon) {
-                state.remove(x.getKey());
-            }
-        }
         if (all.size() > fresh.maxItems()) {
-            all.removeIf(x -> x.getValue().getLastActive() < horizon);
             all.sort(
                     java.util.Comparator.comparingLong(
                                     (Map.Entry<Integer, FreshItem> x) ->

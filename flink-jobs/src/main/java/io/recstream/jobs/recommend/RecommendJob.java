@@ -167,6 +167,9 @@ public final class RecommendJob {
                                 config.popularitySlide,
                                 config.popularityTop)
                         .map(CandidateUpdate::of)
+                        // with the window that feeds it (parallelism 1), whatever the job's
+                        .setParallelism(1)
+                        .uid("popular-update")
                         .name("Popular items update");
         if (entries != null) {
             DataStream<CandidateUpdate> activity =
@@ -180,12 +183,14 @@ public final class RecommendJob {
                             .uid("fold-in")
                             .name("Fold-in of fresh items")
                             .map(CandidateUpdate::of)
+                            .uid("fresh-update")
                             .name("Fresh item update");
             updates =
                     updates.union(
                             activity,
                             entries.map(CandidateUpdate::of)
                                     .setParallelism(1)
+                                    .uid("catalogue-update")
                                     .name("Catalogue update"));
         }
         BroadcastStream<CandidateUpdate> candidates =

@@ -46,14 +46,18 @@ class MonitorJobConfigTest {
     }
 
     @Test
-    void defaultRulesAlertOnKlAndTheColdUserRate() {
+    void defaultRulesAlertOnKlTheColdUserRateAndTheUnknownItemRate() {
         MonitorJobConfig c = config("--slide", "5m");
         assertThat(c.alertRules)
                 .containsOnlyKeys(
                         "recommended_category_kl",
                         "input_category_kl",
                         "top1_score_kl",
-                        "cold_user_rate");
+                        "cold_user_rate",
+                        "unknown_item_rate");
+        AlertRule unknown = c.alertRules.get("unknown_item_rate");
+        assertThat(unknown.enter()).isEqualTo(0.25);
+        assertThat(unknown.exit()).isCloseTo(0.15, within(1e-12));
         AlertRule categories = c.alertRules.get("input_category_kl");
         assertThat(categories.enter()).isEqualTo(0.1);
         assertThat(categories.exit()).isEqualTo(0.05);
