@@ -782,6 +782,65 @@ public final class BenchCommand implements Callable<Integer> {
                     "warning: the measured checkpoint holds %,d of %,d users (%,d complete)%n",
                     read.users(), state.users(), read.fullUsers());
         }
+
+        // Real users are not alike: most have a few dozen items, a tail thousands.
+        int tailUsers = (int) Math.max(100, users / 10);
+        int[] counts = heavyTailed(tailUsers, Math.min(ITEMS, 5_000), 42L);
+        long[] sorted = java.util.Arrays.stream(counts).asLongStream().sorted().toArray();
+        double meanItems = java.util.Arrays.stream(counts).average().orElse(0);
+        log.printf(
+                "state: %,d users with heavy-tailed histories (mean %.0f items, p99 %d, max %d)...%n",
+                tailUsers, meanItems, quantile(sorted, 0.99), sorted[sorted.length - 1]);
+        PipelineBench.StateSize tail = p.stateSize(counts);
+        StateReadBack.Contents t = tail.read();
+        String how =
+                String.format(
+                        Locale.ROOT,
+                        "%,d users, items per user log-normal (median 40, sigma 1.4, at most"
+                                + " 5,000): mean %.0f, p99 %d, max %d; %,d users read back",
+                        tailUsers,
+                        meanItems,
+                        quantile(sorted, 0.99),
+                        sorted[sorted.length - 1],
+                        t.users());
+        f.put(
+                "state_heavy_tailed_bytes_per_user_mean",
+                (double) tail.checkpointBytes() / Math.max(1, t.users()),
+                "bytes",
+                "full RocksDB checkpoint / users; " + how);
+        f.put(
+                "state_heavy_tailed_value_bytes_p50",
+                t.valueBytesQuantile(0.5),
+                "bytes",
+                "a user's history value as Flink serializes it (recent items, event ids,"
+                        + " consumed items), median; "
+                        + how);
+        f.put(
+                "state_heavy_tailed_value_bytes_p99",
+                t.valueBytesQuantile(0.99),
+                "bytes",
+                "the same, 99th percentile");
+        f.put(
+                "state_heavy_tailed_value_bytes_max",
+                t.valueBytesQuantile(1.0),
+                "bytes",
+                "the same, largest");
+    }
+
+    /** Items per user: log-normal with median 40 and sigma 1.4, at least 1, at most {@code cap}. */
+    static int[] heavyTailed(int users, int cap, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int[] counts = new int[users];
+        for (int u = 0; u < users; u++) {
+            double n = Math.exp(Math.log(40) + 1.4 * random.nextGaussian());
+            counts[u] = (int) Math.max(1, Math.min(cap, Math.round(n)));
+        }
+        return counts;
+    }
+
+    private static long quantile(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     private static double gflops(double usersPerSecond, int items) {
@@ -824,6 +883,14 @@ public final class BenchCommand implements Callable<Integer> {
                                 + 500));
         targets.add(new Target("monitor records/s", f.get("monitor_records_per_s"), ">=", 100_000));
         targets.add(new Target("state bytes per user", f.get("state_bytes_per_user"), "<=", 1024));
+        if (f.has("state_heavy_tailed_bytes_per_user_mean")) {
+            targets.add(
+                    new Target(
+                            "state bytes per user, heavy-tailed histories (mean)",
+                            f.get("state_heavy_tailed_bytes_per_user_mean"),
+                            "<=",
+                            1024));
+        }
         out.printf("%-30s %14s %16s  %s%n", "target", "measured", "target", "");
         for (Target t : targets) {
             out.printf(

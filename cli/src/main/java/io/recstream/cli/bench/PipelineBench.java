@@ -825,7 +825,29 @@ final class PipelineBench implements AutoCloseable {
      * then measures the first full, non-incremental checkpoint taken after all of it was processed.
      */
     StateSize stateSize(long users, int itemsPerUser) throws Exception {
+        return stateSize(users, itemsPerUser, null);
+    }
+
+    /**
+     * As {@link #stateSize(long, int)}, but user {@code u} gets {@code counts[u]} distinct items (a
+     * heavy-tailed history), each user's events in a row, a second apart.
+     */
+    StateSize stateSize(int[] counts) throws Exception {
+        return stateSize(counts.length, 0, counts);
+    }
+
+    private StateSize stateSize(long users, int itemsPerUser, int[] counts) throws Exception {
+        long[] starts = null;
         long events = users * itemsPerUser;
+        if (counts != null) {
+            starts = new long[counts.length + 1];
+            for (int u = 0; u < counts.length; u++) {
+                starts[u + 1] = starts[u] + counts[u];
+            }
+            events = starts[counts.length];
+        }
+        final long[] firstEventOf = starts;
+        final long totalEvents = events;
         Path storage = work.resolve("state-checkpoints-" + System.currentTimeMillis());
         String[] args =
                 jobArgs(
@@ -859,7 +881,7 @@ final class PipelineBench implements AutoCloseable {
         DataGeneratorSource<Either<DeadLetter, Interaction>> source =
                 new DataGeneratorSource<>(
                         n -> {
-                            if (n >= events) {
+                            if (n >= totalEvents) {
                                 // after the measured stream, one user over and over, so the job
                                 // keeps running (and checkpointing) without growing its state
                                 return Either.Right(
@@ -869,10 +891,22 @@ final class PipelineBench implements AutoCloseable {
                                                 ids[0],
                                                 InteractionType.CLICK,
                                                 null,
-                                                t0 + events));
+                                                t0 + totalEvents));
                             }
-                            long user = n % users;
-                            long round = n / users;
+                            long user;
+                            long round;
+                            if (firstEventOf != null) {
+                                int u = java.util.Arrays.binarySearch(firstEventOf, n);
+                                user = u >= 0 ? u : -u - 2;
+                                while (user + 1 < firstEventOf.length
+                                        && firstEventOf[(int) user + 1] == n) {
+                                    user++; // users without events share a start
+                                }
+                                round = n - firstEventOf[(int) user];
+                            } else {
+                                user = n % users;
+                                round = n / users;
+                            }
                             int item = (int) ((user * 7919 + round * 104729) % items);
                             return Either.Right(
                                     new Interaction(
@@ -918,7 +952,12 @@ final class PipelineBench implements AutoCloseable {
         log.println("state: reading the checkpoint back...");
         long readStart = System.nanoTime();
         StateReadBack.Contents contents =
-                StateReadBack.read(flink, complete, config.stateTtl, itemsPerUser, "user-");
+                StateReadBack.read(
+                        flink,
+                        complete,
+                        config.stateTtl,
+                        counts == null ? itemsPerUser : Integer.MAX_VALUE,
+                        "user-");
         log.printf(
                 "state: read %,d users back in %.0f s%n",
                 contents.users(), (System.nanoTime() - readStart) / 1e9);

@@ -25,13 +25,27 @@ import org.apache.flink.util.Collector;
 final class StateReadBack {
     private StateReadBack() {}
 
-    /** Users in the checkpoint, items over all of them, and users with {@code full} items. */
-    record Contents(long users, long items, long fullUsers) {}
+    /**
+     * Users in the checkpoint, items over all of them, users with {@code full} items, and the sizes
+     * of the users' values as Flink serializes them (sorted).
+     */
+    record Contents(long users, long items, long fullUsers, long[] valueBytes) {
+        /** The {@code q}-quantile of the value sizes (nearest rank). */
+        long valueBytesQuantile(double q) {
+            if (valueBytes.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(q * valueBytes.length) - 1;
+            return valueBytes[Math.max(0, Math.min(valueBytes.length - 1, i))];
+        }
+    }
 
     // The reader job runs in this JVM's MiniCluster, so its subtasks count here.
     private static final AtomicLong USERS = new AtomicLong();
     private static final AtomicLong ITEMS = new AtomicLong();
     private static final AtomicLong FULL = new AtomicLong();
+    private static final java.util.List<Long> SIZES =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     static synchronized Contents read(
             EmbeddedFlink flink, Path checkpoint, Duration stateTtl, int full, String prefix)
@@ -39,6 +53,7 @@ final class StateReadBack {
         USERS.set(0);
         ITEMS.set(0);
         FULL.set(0);
+        SIZES.clear();
         StreamExecutionEnvironment env = EmbeddedFlink.environment();
         env.setParallelism(1);
         SavepointReader.read(env, checkpoint.toUri().toString(), new EmbeddedRocksDBStateBackend())
@@ -49,7 +64,11 @@ final class StateReadBack {
                         Types.INT)
                 .sinkTo(new DiscardingSink<>());
         flink.await(flink.submit(env, "bench-state-read-back"));
-        return new Contents(USERS.get(), ITEMS.get(), FULL.get());
+        long[] sizes;
+        synchronized (SIZES) {
+            sizes = SIZES.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        return new Contents(USERS.get(), ITEMS.get(), FULL.get(), sizes);
     }
 
     static final class CountHistories extends KeyedStateReaderFunction<String, Integer> {
@@ -57,6 +76,9 @@ final class StateReadBack {
         private final int full;
         private final String prefix;
         private transient ValueState<RecentItems> history;
+        private transient org.apache.flink.api.common.typeutils.TypeSerializer<RecentItems>
+                serializer;
+        private transient org.apache.flink.core.memory.DataOutputSerializer buffer;
 
         CountHistories(Duration stateTtl, int full, String prefix) {
             this.stateTtl = stateTtl;
@@ -67,6 +89,12 @@ final class StateReadBack {
         @Override
         public void open(OpenContext openContext) {
             history = getRuntimeContext().getState(UserHistoryFunction.historyDescriptor(stateTtl));
+            serializer =
+                    org.apache.flink.api.common.typeinfo.TypeInformation.of(RecentItems.class)
+                            .createSerializer(
+                                    new org.apache.flink.api.common.serialization
+                                            .SerializerConfigImpl());
+            buffer = new org.apache.flink.core.memory.DataOutputSerializer(4096);
         }
 
         @Override
@@ -77,6 +105,9 @@ final class StateReadBack {
             }
             USERS.incrementAndGet();
             ITEMS.addAndGet(h.size());
+            buffer.clear();
+            serializer.serialize(h, buffer);
+            SIZES.add((long) buffer.length());
             if (h.size() >= full) {
                 FULL.incrementAndGet();
             }
