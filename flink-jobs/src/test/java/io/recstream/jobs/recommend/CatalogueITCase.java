@@ -216,18 +216,7 @@ class CatalogueITCase {
         return sum / n;
     }
 
-    private static List<Recommendation> read(int expected) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaTestUtils.readCommittedUntil(
-                        kafka.bootstrapServers(),
-                        OUT,
-                        r -> r.size() >= expected,
-                        Duration.ofMinutes(2));
-        assertThat(records).hasSize(expected);
-        List<Recommendation> recs = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            recs.add(JsonCodec.readRecommendation(r.value()));
-        }
-        return recs;
+    private static List<Recommendation> read(int expected) {
+        return KafkaTestUtils.readRecommendations(kafka.bootstrapServers(), OUT, expected);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.Strategy;
-import io.recstream.jobs.serde.JsonCodec;
 import io.recstream.jobs.testing.KafkaTestUtils;
 import io.recstream.jobs.testing.TestJobs;
 import io.recstream.jobs.testing.TestModels;
@@ -15,13 +14,11 @@ import io.recstream.testing.KafkaBroker;
 import io.recstream.training.SyntheticWorld;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,18 +141,7 @@ class HeavyUserITCase {
         }
     }
 
-    private static List<Recommendation> read(int expected) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaTestUtils.readCommittedUntil(
-                        kafka.bootstrapServers(),
-                        OUT,
-                        r -> r.size() >= expected,
-                        Duration.ofMinutes(2));
-        assertThat(records).hasSize(expected);
-        List<Recommendation> recs = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            recs.add(JsonCodec.readRecommendation(r.value()));
-        }
-        return recs;
+    private static List<Recommendation> read(int expected) {
+        return KafkaTestUtils.readRecommendations(kafka.bootstrapServers(), OUT, expected);
     }
 }

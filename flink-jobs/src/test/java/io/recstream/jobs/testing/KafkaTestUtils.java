@@ -93,6 +93,23 @@ public final class KafkaTestUtils {
     }
 
     /**
+     * The recommendations on {@code topic}, read_committed, once {@code expected} of them are there
+     * (at most two minutes); fails the test if there are not exactly that many.
+     */
+    public static List<io.recstream.jobs.events.Recommendation> readRecommendations(
+            String bootstrap, String topic, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readCommittedUntil(
+                        bootstrap, topic, r -> r.size() >= expected, Duration.ofMinutes(2));
+        org.assertj.core.api.Assertions.assertThat(records).hasSize(expected);
+        List<io.recstream.jobs.events.Recommendation> recs = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            recs.add(io.recstream.jobs.serde.JsonCodec.readRecommendation(r.value()));
+        }
+        return recs;
+    }
+
+    /**
      * Reads a topic read_committed from the beginning until {@code done} holds for what was read,
      * or {@code timeout} passes; returns what was read.
      */
