@@ -25,6 +25,7 @@ import io.recstream.jobs.serde.RecordFormat;
 import io.recstream.jobs.serde.SplitValid;
 import io.recstream.jobs.state.UserHistoryFunction;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -42,8 +43,9 @@ import org.apache.flink.types.Either;
  * <pre>
  * items (Kafka, compacted) → validate (bad → dead-letters) → catalogue index (parallelism 1)
  *                                                               │ broadcast            │
- * interactions (Kafka) → validate (bad → dead-letters) → item index ◄──────────────┘   │
- *   → keyBy(user) → user history: re-sent events dropped, recent and consumed items      │
+ * interactions (Kafka) → validate (bad → dead-letters) → model index                   │
+ *   → keyBy(user) → user history (◄ broadcast: fresh indices): re-sent events dropped,   │
+ *       recent and consumed items
  *       (RocksDB, TTL) → scoring requests                                                  │
  *       ├ first copies → item popularity (sliding window) ─────────────broadcast───┐      │
  *       └ fresh-item interactions → keyBy(item) → fold-in ───────────broadcast───┤ ◄────┘
@@ -138,16 +140,21 @@ public final class RecommendJob {
         }
         rejected.sinkTo(deadLetters).uid("dead-letters-sink").name("Kafka: dead-letters");
 
-        DataStream<Interaction> indexed =
-                entries == null
-                        ? parsed.map(new ItemIndexFunction.ModelOnly(config.model))
-                                .name("Vocabulary index")
-                        : parsed.connect(entries.broadcast(ItemIndexFunction.FRESH_INDEX))
-                                .process(new ItemIndexFunction(config.model))
-                                .uid("item-index")
-                                .name("Item index (model, catalogue)");
+        // Items the model does not know get their fresh index in the user history, which gets
+        // the catalogue as a broadcast: an index step of its own (a two-input operator) would
+        // not chain, and cost every event a hop. Without a catalogue the broadcast side is an
+        // empty stream with the interactions' own event time.
+        DataStream<CatalogueEntry> catalogueEntries =
+                entries != null
+                        ? entries
+                        : parsed.<CatalogueEntry>flatMap((i, out) -> {})
+                                .returns(TypeInformation.of(CatalogueEntry.class))
+                                .name("No catalogue");
         SingleOutputStreamOperator<ScoringRequest> history =
-                indexed.keyBy(Interaction::getUserId)
+                parsed.map(new ItemIndexFunction(config.model))
+                        .name("Vocabulary index")
+                        .keyBy(Interaction::getUserId)
+                        .connect(catalogueEntries.broadcast(UserHistoryFunction.FRESH_INDEX))
                         .process(
                                 new UserHistoryFunction(
                                         config.serving.maxHistory(),

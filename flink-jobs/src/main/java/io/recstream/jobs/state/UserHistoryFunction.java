@@ -2,6 +2,7 @@ package io.recstream.jobs.state;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.recstream.jobs.catalogue.CatalogueEntry;
 import io.recstream.jobs.catalogue.FoldInSample;
 import io.recstream.jobs.catalogue.FreshSettings;
 import io.recstream.jobs.config.DedupSettings;
@@ -16,10 +17,12 @@ import io.recstream.jobs.metrics.Metrics;
 import io.recstream.model.RecentItems;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -48,11 +51,15 @@ import org.apache.flink.util.OutputTag;
  * counted from this step's first copies, so it cannot also feed it.
  */
 public final class UserHistoryFunction
-        extends KeyedProcessFunction<String, Interaction, ScoringRequest>
+        extends KeyedBroadcastProcessFunction<String, Interaction, CatalogueEntry, ScoringRequest>
         implements WithFaultPoint {
 
     /** Each interaction the first time it is seen: what item popularity counts. */
     /** Interactions with fresh items, with the user's model items: fed to fold-in. */
+    /** Fresh items' indices by item id, from the broadcast catalogue. */
+    public static final MapStateDescriptor<String, Integer> FRESH_INDEX =
+            new MapStateDescriptor<>("fresh-index", Types.STRING, Types.INT);
+
     public static final OutputTag<FoldInSample> FOLD_IN =
             new OutputTag<>("fold-in", TypeInformation.of(FoldInSample.class));
 
@@ -71,6 +78,8 @@ public final class UserHistoryFunction
     private final int maxConsumed;
 
     private transient ValueState<RecentItems> history;
+    private transient Counter unknownItems;
+    private transient Counter freshItems;
     private transient Counter coldCounter;
     private transient Counter clearedCounter;
     private transient Counter duplicates;
@@ -117,6 +126,14 @@ public final class UserHistoryFunction
                 Metrics.counter(
                         "recstream.users.expired", "users whose state the clean-up timer cleared");
         duplicates = Deduplicate.counter("interaction");
+        unknownItems =
+                Metrics.counter(
+                        "recstream.items.unknown",
+                        "interactions with items neither the model nor the catalogue knows");
+        freshItems =
+                Metrics.counter(
+                        "recstream.items.fresh",
+                        "interactions with catalogue items the model does not know");
         historySize =
                 Metrics.summary(
                         "recstream.user.history.items",
@@ -129,9 +146,20 @@ public final class UserHistoryFunction
     }
 
     @Override
-    public void processElement(Interaction event, Context ctx, Collector<ScoringRequest> out)
+    public void processElement(
+            Interaction event, ReadOnlyContext ctx, Collector<ScoringRequest> out)
             throws Exception {
         FaultPoints.record(faultPoint());
+        if (event.getItemIndex() < 0) {
+            // not the model's: the catalogue's fresh index, if it has one
+            Integer fresh = ctx.getBroadcastState(FRESH_INDEX).get(event.getItemId());
+            if (fresh != null) {
+                event.setItemIndex(fresh);
+                freshItems.increment();
+            } else {
+                unknownItems.increment();
+            }
+        }
         RecentItems h = history.value();
         long now = event.getTimestamp();
         // A stored state always has a clean-up timer pending at cleanupTime(lastActivity): the
@@ -255,6 +283,15 @@ public final class UserHistoryFunction
         long grid = Math.max(1_000L, keep / 16);
         long due = newest + keep + 1;
         return Math.floorDiv(due + grid - 1, grid) * grid;
+    }
+
+    /** Catalogue entries: the fresh index of every catalogue item the model does not know. */
+    @Override
+    public void processBroadcastElement(
+            CatalogueEntry entry, Context ctx, Collector<ScoringRequest> out) throws Exception {
+        if (entry.fresh()) {
+            ctx.getBroadcastState(FRESH_INDEX).put(entry.getItemId(), entry.getIndex());
+        }
     }
 
     @Override

@@ -21,9 +21,6 @@ import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
  * The user history with deduplication, as the recommend job runs it: a random stream with random
@@ -116,9 +113,7 @@ class DeduplicatePropertyTest {
                         new DedupSettings(true, WINDOW, 128),
                         new SeenSettings(WINDOW, 1_000),
                         TTL);
-        try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> h =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        history, Interaction::getUserId, Types.STRING)) {
+        try (var h = io.recstream.jobs.state.UserHistoryFunctionTest.harness(history)) {
             h.open();
             for (Interaction i : input) {
                 h.processElement(i, i.getTimestamp());

@@ -287,11 +287,13 @@ class StateMigrationTest {
 
     // ---- the operators, as the jobs configure them, on RocksDB ----
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest>
+    private static org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<
+                    String, Interaction, io.recstream.jobs.catalogue.CatalogueEntry, ScoringRequest>
             history() throws Exception {
         var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
+                new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.co
+                                .CoBroadcastWithKeyedOperator<>(
                                 new UserHistoryFunction(
                                         3,
                                         WINDOW,
@@ -300,7 +302,8 @@ class StateMigrationTest {
                                         new DedupSettings(
                                                 true, WINDOW, DedupSettings.DEFAULT_MAX_IDS),
                                         new SeenSettings(WINDOW, SeenSettings.DEFAULT_MAX_ITEMS),
-                                        TTL)),
+                                        TTL),
+                                List.of(UserHistoryFunction.FRESH_INDEX)),
                         Interaction::getUserId,
                         Types.STRING,
                         1,

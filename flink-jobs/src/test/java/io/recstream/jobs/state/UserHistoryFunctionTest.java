@@ -2,6 +2,7 @@ package io.recstream.jobs.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recstream.jobs.catalogue.CatalogueEntry;
 import io.recstream.jobs.config.DedupSettings;
 import io.recstream.jobs.config.SeenSettings;
 import io.recstream.jobs.dedup.Deduplicate;
@@ -15,9 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Operator-harness tests of the per-user state: history, window, cold start, re-sent events,
  * timers, TTL.
  */
-class UserHistoryFunctionTest {
+public class UserHistoryFunctionTest {
 
     private static final long WINDOW = 60_000;
     private static final long HALF_LIFE = 1_000;
@@ -47,7 +47,8 @@ class UserHistoryFunctionTest {
      */
     private static final SeenSettings SEEN = new SeenSettings(Duration.ofMillis(WINDOW / 2), 2_000);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> harness;
+    private KeyedBroadcastOperatorTestHarness<String, Interaction, CatalogueEntry, ScoringRequest>
+            harness;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
@@ -57,12 +58,7 @@ class UserHistoryFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                                function()),
-                        Interaction::getUserId,
-                        Types.STRING);
+        harness = harness(function());
         harness.open();
     }
 
@@ -176,18 +172,17 @@ class UserHistoryFunctionTest {
 
     @Test
     void withDeduplicationOffEveryCopyIsAnswered() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, Interaction, ScoringRequest> off =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new UserHistoryFunction(
-                                3,
-                                Duration.ofMillis(WINDOW),
-                                Duration.ofMillis(HALF_LIFE),
-                                2,
-                                new DedupSettings(false, Duration.ofMillis(WINDOW), 64),
-                                SEEN,
-                                TTL),
-                        Interaction::getUserId,
-                        Types.STRING)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Interaction, CatalogueEntry, ScoringRequest>
+                off =
+                        harness(
+                                new UserHistoryFunction(
+                                        3,
+                                        Duration.ofMillis(WINDOW),
+                                        Duration.ofMillis(HALF_LIFE),
+                                        2,
+                                        new DedupSettings(false, Duration.ofMillis(WINDOW), 64),
+                                        SEEN,
+                                        TTL))) {
             off.open();
             off.processElement(event("e1", "u", 1, 1_000), 1_000);
             off.processElement(event("e1", "u", 1, 1_000), 1_100);
@@ -209,15 +204,54 @@ class UserHistoryFunctionTest {
         assertThat(last().consumedItems()).hasSize(1_200).startsWith(0, 1, 2).endsWith(1_199);
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function()),
-                        Interaction::getUserId,
-                        Types.STRING);
+        harness = harness(function());
         harness.initializeState(snapshot);
         harness.open();
         harness.processElement(indexed("after", "heavy", 5_000, 3_000), 3_000);
         assertThat(last().consumedItems()).hasSize(1_201).contains(0, 600, 1_199, 5_000);
+    }
+
+    /** The history operator as the job runs it: keyed by user, with the catalogue broadcast. */
+    public static KeyedBroadcastOperatorTestHarness<
+                    String, Interaction, CatalogueEntry, ScoringRequest>
+            harness(UserHistoryFunction function) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        function, java.util.List.of(UserHistoryFunction.FRESH_INDEX)),
+                Interaction::getUserId,
+                Types.STRING,
+                1,
+                1,
+                0);
+    }
+
+    @Test
+    void aCatalogueItemTheModelDoesNotKnowGetsItsFreshIndexAndIsRemembered() throws Exception {
+        int fresh = io.recstream.jobs.catalogue.FreshSettings.FRESH_BASE + 7;
+        harness.processBroadcastElement(
+                new CatalogueEntry("new-film", fresh, new String[0], true, 500), 500);
+        harness.processElement(indexed("n1", "carol", 3, 1_000), 1_000);
+        Interaction e =
+                new Interaction("n2", "carol", "new-film", InteractionType.VIEW, null, 1_100);
+        e.setItemIndex(-1); // the model's index step does not know it
+        harness.processElement(e, 1_100);
+        assertThat(last().getItems()).containsExactly(fresh, 3);
+        assertThat(last().consumedItems()).containsExactly(3, fresh);
+        assertThat(last().getEventItem()).isEqualTo(fresh);
+        assertThat(harness.getSideOutput(UserHistoryFunction.FOLD_IN))
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.getValue().getItem()).isEqualTo(fresh);
+                            assertThat(s.getValue().getHistory())
+                                    .as("the user's model items only")
+                                    .containsExactly(3);
+                        });
+        Interaction unknown =
+                new Interaction("n3", "carol", "nobody-knows", InteractionType.VIEW, null, 1_200);
+        unknown.setItemIndex(-1);
+        harness.processElement(unknown, 1_200);
+        assertThat(last().getItems()).as("not stored").containsExactly(fresh, 3);
     }
 
     private static Interaction indexed(String id, String user, int item, long ts) {
@@ -230,11 +264,11 @@ class UserHistoryFunctionTest {
     void eventTimeTimerClearsAQuietUser() throws Exception {
         harness.processElement(event("a1", "alice", 1, 1_000), 1_000);
         harness.processElement(event("b1", "bob", 1, 1_000), 1_000);
-        harness.processWatermark(1_000 + WINDOW / 2);
+        harness.watermark(1_000 + WINDOW / 2);
         // not yet due: a late event of alice still sees her item
         harness.processElement(event("a2", "alice", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
         assertThat(last().getItems()).containsExactly(2, 1);
-        harness.processWatermark(1_000 + 3 * WINDOW);
+        harness.watermark(1_000 + 3 * WINDOW);
         // bob's timer fired and cleared his state: a late event (within the window of his old
         // item in event time) finds nothing
         harness.processElement(event("b2", "bob", 2, 1_000 + WINDOW / 2), 1_000 + WINDOW / 2);
@@ -260,10 +294,10 @@ class UserHistoryFunctionTest {
                 .isEqualTo(3);
 
         // alice's first timer leaves her newest item; her second one clears her.
-        harness.processWatermark(grid.cleanupTime(start));
+        harness.watermark(grid.cleanupTime(start));
         harness.processElement(event("a6", "alice", -1, start + step), start + step);
         assertThat(last().getItems()).containsExactly(6);
-        harness.processWatermark(grid.cleanupTime(start + step));
+        harness.watermark(grid.cleanupTime(start + step));
         harness.processElement(event("a7", "alice", -1, start + step), start + step);
         assertThat(last().getItems()).as("cleared by the second timer").isEmpty();
     }
