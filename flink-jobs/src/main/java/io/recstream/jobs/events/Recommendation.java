@@ -118,6 +118,14 @@ public class Recommendation {
         if (i < slotKinds.length) {
             return SlotKind.of(slotKinds[i]);
         }
+        return defaultSlotKind();
+    }
+
+    /**
+     * The kind a slot has when its record does not say: the strategy's (MODEL for the model's
+     * lists, POPULAR for the fallbacks). The JSON leaves out the slots of this kind.
+     */
+    public SlotKind defaultSlotKind() {
         return strategy == Strategy.MODEL ? SlotKind.MODEL : SlotKind.POPULAR;
     }
 

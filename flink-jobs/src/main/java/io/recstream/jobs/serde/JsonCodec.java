@@ -180,7 +180,8 @@ public final class JsonCodec {
                         g.writeStartObject();
                         g.writeStringField("item_id", r.getItemIds()[i]);
                         g.writeNumberField("score", r.getScores()[i]);
-                        if (i < r.getSlotKinds().length) {
+                        // only where it is not the strategy's own kind: most slots say nothing
+                        if (r.slotKind(i) != r.defaultSlotKind()) {
                             g.writeStringField("slot", r.slotKind(i).name());
                         }
                         g.writeEndObject();
@@ -199,14 +200,12 @@ public final class JsonCodec {
             JsonNode items = n.get("items");
             String[] ids = new String[items.size()];
             float[] scores = new float[items.size()];
-            SlotKind[] kinds = new SlotKind[items.size()];
-            boolean hasKinds = true;
+            String[] slots = new String[items.size()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = items.get(i).get("item_id").asText();
                 scores[i] = (float) items.get(i).get("score").asDouble();
                 JsonNode slot = items.get(i).get("slot");
-                hasKinds &= slot != null && slot.isTextual();
-                kinds[i] = hasKinds ? SlotKind.valueOf(slot.asText()) : null;
+                slots[i] = slot != null && slot.isTextual() ? slot.asText() : null;
             }
             Recommendation r =
                     new Recommendation(
@@ -218,10 +217,19 @@ public final class JsonCodec {
                             n.get("model_version").asText(),
                             n.get("event_time").asLong(),
                             n.get("emit_time").asLong());
-            return hasKinds ? r.withSlots(kinds) : r;
+            return withSlots(r, slots);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The recommendation with the slots its record named; unnamed ones take the default kind. */
+    static Recommendation withSlots(Recommendation r, String[] slots) {
+        SlotKind[] kinds = new SlotKind[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            kinds[i] = slots[i] == null ? r.defaultSlotKind() : SlotKind.valueOf(slots[i]);
+        }
+        return r.withSlots(kinds);
     }
 
     public static byte[] deadLetter(DeadLetter d) {

@@ -33,15 +33,16 @@ public final class RecommendationParser extends RecordParser<Recommendation> {
         java.util.List<?> items = array(root, "items");
         String[] ids = new String[items.size()];
         float[] scores = new float[items.size()];
-        SlotKind[] kinds = new SlotKind[items.size()];
-        boolean hasKinds = true;
+        String[] slots = new String[items.size()];
         for (int i = 0; i < ids.length; i++) {
             JsonFields item = object(items.get(i), "items[" + i + "]");
             ids[i] = text(item, "item_id");
             scores[i] = floatNumber(item, "score");
             Object slot = item.get("slot");
-            hasKinds &= slot != null && slot != JsonFields.NULL;
-            kinds[i] = hasKinds ? enumValue(item, "slot", SlotKind.class) : null;
+            slots[i] =
+                    slot == null || slot == JsonFields.NULL
+                            ? null
+                            : enumValue(item, "slot", SlotKind.class).name();
         }
         Recommendation r =
                 new Recommendation(
@@ -53,6 +54,6 @@ public final class RecommendationParser extends RecordParser<Recommendation> {
                         text(root, "model_version"),
                         eventTime(root, "event_time"),
                         integer(root, "emit_time"));
-        return hasKinds ? r.withSlots(kinds) : r;
+        return JsonCodec.withSlots(r, slots);
     }
 }

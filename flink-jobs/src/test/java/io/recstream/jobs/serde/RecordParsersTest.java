@@ -97,8 +97,14 @@ class RecordParsersTest {
                                         "{\"request_key\":\"k\",\"user_id\":\"u\",\"items\":[{\"item_id\":\"a\",\"score\":1}],"
                                                 + "\"strategy\":\"POPULAR\",\"model_version\":\"v\",\"event_time\":1,\"emit_time\":2}"))
                         .value();
-        assertThat(legacy.getSlotKinds()).isEmpty();
         assertThat(legacy.slotKind(0)).isEqualTo(SlotKind.POPULAR);
+        assertThat(
+                        new String(
+                                JsonCodec.recommendation(rec),
+                                java.nio.charset.StandardCharsets.UTF_8))
+                .as("only the slot that is not the strategy's own kind is written")
+                .containsOnlyOnce("\"slot\"")
+                .contains("\"slot\":\"EXPLORE\"");
         var badSlot =
                 parser.parse(
                         raw(
