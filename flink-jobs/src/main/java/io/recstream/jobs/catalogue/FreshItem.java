@@ -11,7 +11,6 @@ public class FreshItem {
     private String[] categories = new String[0];
     private boolean available;
     private long createdAt;
-    private long admittedAt;
     private long lastActive;
     private long interactions;
     private float[] embedding;
@@ -50,14 +49,6 @@ public class FreshItem {
 
     public void setCreatedAt(long createdAt) {
         this.createdAt = createdAt;
-    }
-
-    public long getAdmittedAt() {
-        return admittedAt;
-    }
-
-    public void setAdmittedAt(long admittedAt) {
-        this.admittedAt = admittedAt;
     }
 
     public long getLastActive() {

@@ -68,14 +68,9 @@ public final class Categorize
             CatalogueItem item, Context ctx, Collector<ItemCategories> out) throws Exception {
         if (vocabulary.indexOf(item.getItemId()) < 0) {
             // a withdrawn item keeps its categories: interactions with it still have them
-            String[] known = ctx.getBroadcastState(CATALOGUE_CATEGORIES).get(item.getItemId());
-            if (item.isAvailable() || known == null) {
-                ctx.getBroadcastState(CATALOGUE_CATEGORIES)
-                        .put(
-                                item.getItemId(),
-                                item.isAvailable() || item.getCategories().length > 0
-                                        ? item.getCategories()
-                                        : new String[0]);
+            var categories = ctx.getBroadcastState(CATALOGUE_CATEGORIES);
+            if (item.isAvailable() || !categories.contains(item.getItemId())) {
+                categories.put(item.getItemId(), item.getCategories());
             }
         }
     }

@@ -2,10 +2,15 @@ package io.recstream.jobs.evaluation;
 
 import io.recstream.jobs.drift.Signals;
 import io.recstream.jobs.events.CatalogueItem;
+import io.recstream.jobs.events.Recommendation;
 import io.recstream.jobs.events.SignalValue;
+import io.recstream.jobs.inference.ModelRegistry;
+import io.recstream.model.Vocabulary;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFilterFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -85,6 +90,51 @@ public final class FreshCoverage
         out.collect(Boolean.TRUE.equals(shown.value()));
         admitted.update(DONE);
         shown.clear();
+    }
+
+    /** Catalogue records of items the model does not know. */
+    public static final class NotInModel extends RichFilterFunction<CatalogueItem> {
+        private final String modelDirectory;
+        private transient Vocabulary vocabulary;
+
+        public NotInModel(String modelDirectory) {
+            this.modelDirectory = modelDirectory;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            vocabulary = ModelRegistry.bundle(modelDirectory).vocabulary();
+        }
+
+        @Override
+        public boolean filter(CatalogueItem item) {
+            return vocabulary.indexOf(item.getItemId()) < 0;
+        }
+    }
+
+    /** (item id, event time) for each item of a recommendation the model does not know. */
+    public static final class Shown
+            extends RichFlatMapFunction<Recommendation, Tuple2<String, Long>> {
+        private final String modelDirectory;
+        private transient Vocabulary vocabulary;
+
+        public Shown(String modelDirectory) {
+            this.modelDirectory = modelDirectory;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            vocabulary = ModelRegistry.bundle(modelDirectory).vocabulary();
+        }
+
+        @Override
+        public void flatMap(Recommendation r, Collector<Tuple2<String, Long>> out) {
+            for (String id : r.getItemIds()) {
+                if (vocabulary.indexOf(id) < 0) {
+                    out.collect(Tuple2.of(id, r.getEventTime()));
+                }
+            }
+        }
     }
 
     /** The share of items shown, per window (counts: shown, all). */

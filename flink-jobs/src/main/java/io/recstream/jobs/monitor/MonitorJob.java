@@ -331,23 +331,10 @@ public final class MonitorJob {
             DataStream<CatalogueItem> items, DataStream<Recommendation> recs) {
         String model = config.model;
         DataStream<CatalogueItem> fresh =
-                items.filter(
-                                i ->
-                                        ModelRegistry.bundle(model)
-                                                        .vocabulary()
-                                                        .indexOf(i.getItemId())
-                                                < 0)
+                items.filter(new FreshCoverage.NotInModel(model))
                         .name("Items the model does not know");
         DataStream<Tuple2<String, Long>> shown =
-                recs.<Tuple2<String, Long>>flatMap(
-                                (r, out) -> {
-                                    var vocabulary = ModelRegistry.bundle(model).vocabulary();
-                                    for (String id : r.getItemIds()) {
-                                        if (vocabulary.indexOf(id) < 0) {
-                                            out.collect(Tuple2.of(id, r.getEventTime()));
-                                        }
-                                    }
-                                })
+                recs.flatMap(new FreshCoverage.Shown(model))
                         .returns(Types.TUPLE(Types.STRING, Types.LONG))
                         .name("Fresh items shown");
         return fresh.keyBy(CatalogueItem::getItemId)

@@ -386,7 +386,6 @@ public final class PopularFallback
             f = new FreshItem();
             f.setItemId(e.getItemId());
             // active from admission: an old created_at does not make it expire at once
-            f.setAdmittedAt(newest);
             f.setLastActive(newest);
         }
         f.setAvailable(e.isAvailable());
