@@ -290,6 +290,38 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Live counters, shared by the generator, the readers and the progress line. */
+    /** p50, p90 and max seconds from a new item's catalogue record to its first showing. */
+    private static Map<String, Object> firstShownSeconds(Stats stats) {
+        List<Double> secs = new ArrayList<>();
+        stats.freshShown.forEach(
+                (id, shown) -> secs.add((shown - stats.freshAdded.get(id)) / 1000.0));
+        java.util.Collections.sort(secs);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (secs.isEmpty()) {
+            return m;
+        }
+        m.put("p50", secs.get((secs.size() - 1) / 2));
+        m.put("p90", secs.get((int) Math.ceil(0.9 * secs.size()) - 1));
+        m.put("max", secs.get(secs.size() - 1));
+        return m;
+    }
+
+    /** Count, mean and max of the job's fold-in delay timer, in seconds. */
+    private static Map<String, Object> foldInDelaySeconds() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        io.micrometer.core.instrument.Timer t =
+                io.recstream.jobs.metrics.Metrics.registry()
+                        .find("recstream.catalogue.fresh.fold_in.delay")
+                        .timer();
+        long n = t == null ? 0 : t.count();
+        m.put("items", n);
+        if (n > 0) {
+            m.put("mean", t.mean(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0);
+            m.put("max", t.max(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0);
+        }
+        return m;
+    }
+
     private static final class Stats {
         final AtomicLong eventsIn = new AtomicLong();
         final AtomicLong eventsValid = new AtomicLong();
@@ -310,10 +342,13 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicLong sent = new AtomicLong();
         final AtomicLong consumedSlots = new AtomicLong();
 
-        /** New items added to the catalogue, shown (any slot), and given feedback. */
-        final java.util.Set<String> freshAdded = ConcurrentHashMap.newKeySet();
+        /**
+         * New items added to the catalogue (when sent), shown in any slot (when the first
+         * recommendation holding it was read, read_committed), and given feedback.
+         */
+        final Map<String, Long> freshAdded = new ConcurrentHashMap<>();
 
-        final java.util.Set<String> freshShown = ConcurrentHashMap.newKeySet();
+        final Map<String, Long> freshShown = new ConcurrentHashMap<>();
         final java.util.Set<String> freshClicked = ConcurrentHashMap.newKeySet();
         final Map<String, AtomicLong> slotKinds = new ConcurrentHashMap<>();
 
@@ -334,8 +369,8 @@ public final class DemoCommand implements Callable<Integer> {
                 slotKinds
                         .computeIfAbsent(rec.slotKind(i).name(), k -> new AtomicLong())
                         .incrementAndGet();
-                if (freshAdded.contains(rec.getItemIds()[i])) {
-                    freshShown.add(rec.getItemIds()[i]);
+                if (freshAdded.containsKey(rec.getItemIds()[i])) {
+                    freshShown.putIfAbsent(rec.getItemIds()[i], System.currentTimeMillis());
                 }
             }
             Long place = requestPlace.remove(rec.getRequestKey());
@@ -586,7 +621,7 @@ public final class DemoCommand implements Callable<Integer> {
                         Map<String, List<String>> worldCategories = world.itemCategories();
                         for (int i = 0; i < Generator.NEW_ITEMS; i++) {
                             String id = Generator.newItemId(i);
-                            stats.freshAdded.add(id);
+                            stats.freshAdded.put(id, System.currentTimeMillis());
                             send(
                                     producer,
                                     TopicCatalog.ITEMS,
@@ -634,7 +669,7 @@ public final class DemoCommand implements Callable<Integer> {
                             sendErrors,
                             firstSendError);
                     stats.feedbackSent.incrementAndGet();
-                    if (stats.freshAdded.contains(f.feedback().getItemId())) {
+                    if (stats.freshAdded.containsKey(f.feedback().getItemId())) {
                         stats.freshClicked.add(f.feedback().getItemId());
                     }
                 }
@@ -743,6 +778,11 @@ public final class DemoCommand implements Callable<Integer> {
         s.put("served_slots_by_kind", kinds);
         s.put("new_items_added", stats.freshAdded.size());
         s.put("new_items_shown", stats.freshShown.size());
+        // from a new item's catalogue record to the first recommendation holding it, as an app
+        // reading read_committed sees it (so it includes the checkpoint that commits it)
+        s.put("new_items_first_shown_s", firstShownSeconds(stats));
+        // from a new item's k-th interaction to its being scored by fold-in (the job's timer)
+        s.put("fold_in_delay_s", foldInDelaySeconds());
         s.put("new_items_with_feedback", stats.freshClicked.size());
         s.put("deadline_fallbacks", stats.strategy(Strategy.DEADLINE_FALLBACK));
         s.put("latency_ms_p50", stats.latency.percentile(0.50));

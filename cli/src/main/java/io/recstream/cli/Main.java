@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.OptionSpec;
             io.recstream.cli.bench.BenchCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
+            ItemsCommand.class,
             ReplayCommand.class,
             ReportCommand.class,
             TrainCommand.class,

@@ -146,6 +146,14 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean produceOnly;
 
     @Option(
+            names = "--judge-only",
+            description =
+                    "run no job: judge the recommendations already in --out, written by an earlier"
+                            + " replay of the same file (any version of recstream), as this"
+                            + " version judges them")
+    boolean judgeOnly;
+
+    @Option(
             names = "--feedback",
             description =
                     "with --produce-only: also send every interaction as ground truth to the"
@@ -280,6 +288,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 speedUp > 0 ? " at " + rate + " real time" : "");
         if (produceOnly) {
             return produceOnly(events, speedUp);
+        }
+        if (judgeOnly) {
+            if (!Files.isRegularFile(out)) {
+                throw new IllegalArgumentException("--judge-only: --out " + out + ": no such file");
+            }
+            return report(quality(events, before, 0));
         }
 
         EmbeddedKafka kafka = null;
@@ -623,7 +637,11 @@ public final class ReplayCommand implements Callable<Integer> {
             alertRecords.forEach(
                     a -> System.out.println("  " + JsonCodec.readDriftAlert(a).getSummary()));
         }
-        Map<String, Object> quality = quality(events, before, config.serving.k());
+        return report(quality(events, before, config.serving.k()));
+    }
+
+    /** Prints the quality summary, and writes it to {@link #summary} if given. */
+    private int report(Map<String, Object> quality) throws java.io.IOException {
         System.out.println("quality of the served recommendations:");
         quality.forEach((key, value) -> System.out.printf("  %-36s %s%n", key, value));
         if (summary != null) {
@@ -707,7 +725,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** Judges the lists written to {@link #out} (see {@link ReplayQuality} for the protocol). */
     private Map<String, Object> quality(
-            List<TrainingEvent> events, List<TrainingEvent> before, int k) throws Exception {
+            List<TrainingEvent> events, List<TrainingEvent> before, int listSize) throws Exception {
+        int k = listSize;
         Map<String, ReplayQuality.Served> served = new java.util.HashMap<>();
         for (String line : Files.readAllLines(out)) {
             if (!line.isBlank()) {
@@ -720,6 +739,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 served.put(
                         r.getRequestKey(),
                         new ReplayQuality.Served(List.of(r.getItemIds()), kinds));
+                if (listSize <= 0) {
+                    // judged afterwards: the lists' own length, as served
+                    k = Math.max(k, r.getItemIds().length);
+                }
             }
         }
         var vocabulary = ModelBundle.load(model).vocabulary();
@@ -727,7 +750,9 @@ public final class ReplayCommand implements Callable<Integer> {
         before.forEach(q::history);
         q.replay(events, served);
         Map<String, Object> s = new java.util.LinkedHashMap<>();
-        s.put("primed_with_history", prime);
+        if (!judgeOnly) {
+            s.put("primed_with_history", prime); // judged afterwards: how it ran is not known
+        }
         s.putAll(q.summary());
         return s;
     }

@@ -17,23 +17,15 @@ import picocli.CommandLine.Option;
         subcommands = {TopicsCommand.Apply.class, TopicsCommand.Describe.class})
 public final class TopicsCommand implements Runnable {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     static class Connection {
-        @Option(
-                names = "--bootstrap-servers",
-                required = true,
-                description = "Kafka bootstrap servers, host:port[,host:port]")
-        String bootstrapServers;
-
-        @InputPath
-        @Option(
-                names = "--command-config",
-                description = "client properties file (security.protocol, sasl.*, ssl.*)")
-        Path commandConfig;
+        @picocli.CommandLine.Mixin KafkaConnection kafka;
 
         @InputPath
         @Option(
@@ -49,8 +41,7 @@ public final class TopicsCommand implements Runnable {
         String timeout;
 
         Admin admin() {
-            java.util.Properties p = KafkaClients.properties(bootstrapServers, commandConfig);
-            KafkaReachability.require(p, "--command-config");
+            java.util.Properties p = kafka.reachable();
             long ms = timeout().toMillis();
             p.putIfAbsent("default.api.timeout.ms", Long.toString(ms));
             p.putIfAbsent("request.timeout.ms", Long.toString(Math.min(ms, 30_000)));

@@ -63,6 +63,23 @@ class CommandContractTest {
                             false,
                             List.of("--bootstrap-servers", "BROKER", "--duration", "2s")),
                     new Row(
+                            "items load",
+                            List.of("--bootstrap-servers", "BROKER", "--file", "FILE"),
+                            true,
+                            // the file's columns as id and categories, so loading gets to Kafka
+                            List.of(
+                                    "--bootstrap-servers",
+                                    "BROKER",
+                                    "--file",
+                                    "FILE",
+                                    "--categories-column",
+                                    "user")),
+                    new Row(
+                            "items withdraw",
+                            List.of("--bootstrap-servers", "BROKER", "i1"),
+                            true,
+                            List.of("--bootstrap-servers", "BROKER", "i1")),
+                    new Row(
                             "replay",
                             List.of("--interactions", "FILE"),
                             true,
@@ -172,12 +189,15 @@ class CommandContractTest {
         assertThat(version.out().trim()).isEqualTo(Main.VERSION);
     }
 
-    @Test
-    void theTopicsGroupAnswersHelpToo() {
-        Cli.Result r = Cli.run("topics", "--help");
-        assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).startsWith("Usage: recstream topics ");
-        noStackTrace(r);
+    @ParameterizedTest(name = "{0} --help")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"topics", "items"})
+    void aGroupOfCommandsAnswersHelpToo(String group) {
+        for (List<String> line : List.of(List.of(group, "--help"), List.of(group))) {
+            Cli.Result r = Cli.run(line.toArray(String[]::new));
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out()).startsWith("Usage: recstream " + group + " ");
+            noStackTrace(r);
+        }
     }
 
     @ParameterizedTest(name = "{0} without its required options")
@@ -238,8 +258,8 @@ class CommandContractTest {
         for (Row row : ROWS) {
             covered += inputOptions(row).size();
         }
-        // train 2, replay 4, report 1, topics 2+2, demo 2, generate 1, bench 1
-        assertThat(covered).isEqualTo(15);
+        // train 2, replay 4, report 1, topics 2+2, items 2+1, demo 2, generate 1, bench 1
+        assertThat(covered).isEqualTo(18);
     }
 
     /** The command's {@link InputPath} options, by longest name. */

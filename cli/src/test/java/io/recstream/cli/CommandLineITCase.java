@@ -7,6 +7,7 @@ import io.recstream.testing.OnnxTelemetryFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The command line as a user runs it: exit codes and what it prints. */
@@ -111,6 +112,88 @@ class CommandLineITCase {
                                 .sum();
                 assertThat(total).as("about 3 s x 100 events/s").isBetween(200L, 320L);
             }
+        }
+    }
+
+    @Test
+    void itemsLoadSendsAMovieLensCatalogueAndWithdrawSendsTombstones(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path movies =
+                java.nio.file.Files.writeString(
+                        dir.resolve("movies.csv"),
+                        """
+                        movieId,title,genres
+                        1,Toy Story (1995),Adventure|Animation|Children
+                        2,"American President, The (1995)",Comedy|Drama|Romance
+                        3,Some Film (2018),(no genres listed)
+                        """);
+        try (KafkaBroker.Running kafka = KafkaBroker.start(KafkaBroker.Kind.configured())) {
+            assertThat(Main.run("topics", "apply", "--bootstrap-servers", kafka.bootstrapServers()))
+                    .isZero();
+            long before = System.currentTimeMillis();
+            String loaded =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "items",
+                                                            "load",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers(),
+                                                            "--preset",
+                                                            "movielens",
+                                                            "--file",
+                                                            movies.toString()))
+                                            .isZero());
+            long after = System.currentTimeMillis();
+            assertThat(loaded).contains("sent 3 items (3 available, 0 withdrawn)");
+            String withdrawn =
+                    captureOut(
+                            () ->
+                                    assertThat(
+                                                    Main.run(
+                                                            "items",
+                                                            "withdraw",
+                                                            "--bootstrap-servers",
+                                                            kafka.bootstrapServers(),
+                                                            "2"))
+                                            .isZero());
+            assertThat(withdrawn).contains("withdrew 1 items on items");
+
+            java.util.Properties p = new java.util.Properties();
+            p.put("bootstrap.servers", kafka.bootstrapServers());
+            p.put("isolation.level", "read_committed");
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
+                    new java.util.ArrayList<>();
+            try (var consumer =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                            p,
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                var partition = new org.apache.kafka.common.TopicPartition("items", 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (records.size() < 4 && System.currentTimeMillis() < deadline) {
+                    consumer.poll(java.time.Duration.ofMillis(500)).forEach(records::add);
+                }
+            }
+            assertThat(records).hasSize(4);
+            com.fasterxml.jackson.databind.ObjectMapper json =
+                    new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> keys =
+                    records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+            assertThat(keys).containsExactly("1", "2", "3", "2");
+            var first = json.readTree(records.get(0).value());
+            assertThat(first.get("item_id").asText()).isEqualTo("1");
+            assertThat(first.get("categories").toString())
+                    .isEqualTo("[\"Adventure\",\"Animation\",\"Children\"]");
+            assertThat(first.get("available").asBoolean()).isTrue();
+            assertThat(first.get("created_at").asLong()).isBetween(before, after);
+            assertThat(json.readTree(records.get(2).value()).get("categories").size())
+                    .as("(no genres listed) is no category")
+                    .isZero();
+            assertThat(records.get(3).value()).as("a tombstone withdraws item 2").isNull();
         }
     }
 
@@ -361,5 +444,13 @@ class CommandLineITCase {
                 .as("at least 90% of the new items shown")
                 .isGreaterThanOrEqualTo(450);
         assertThat(s.get("served_slots_by_kind").get("EXPLORE").asLong()).isPositive();
+        com.fasterxml.jackson.databind.JsonNode shown = s.get("new_items_first_shown_s");
+        assertThat(shown.get("p50").asDouble())
+                .isPositive()
+                .isLessThanOrEqualTo(shown.get("p90").asDouble());
+        assertThat(shown.get("p90").asDouble()).isLessThanOrEqualTo(shown.get("max").asDouble());
+        assertThat(s.get("fold_in_delay_s").get("items").asLong())
+                .as("some new items reached fold-in, and the job timed it")
+                .isPositive();
     }
 }

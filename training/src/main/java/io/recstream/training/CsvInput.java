@@ -106,25 +106,99 @@ public record CsvInput(
     /** Reads item categories: item id → categories (empty list when it has none). */
     public Map<String, List<String>> readItems(Path file) throws IOException {
         Map<String, List<String>> items = new LinkedHashMap<>();
+        for (CatalogueRow row : readCatalogue(file, null, null)) {
+            items.put(row.itemId(), row.categories());
+        }
+        return items;
+    }
+
+    /**
+     * One row of an items file.
+     *
+     * @param createdAt epoch ms, or null when the file has no created-at column
+     * @param available false for an item the file withdraws; true when there is no such column
+     */
+    public record CatalogueRow(
+            String itemId, List<String> categories, Long createdAt, boolean available) {}
+
+    /**
+     * Reads an items file in file order: id and categories, and when their columns are given (not
+     * null), when each item was created (written in {@link #timeUnit}) and whether it is available
+     * ({@code true}/{@code false}, {@code 1}/{@code 0}, {@code yes}/{@code no}). A malformed cell
+     * is an error naming file, line and column.
+     */
+    public List<CatalogueRow> readCatalogue(
+            Path file, String createdAtColumn, String availableColumn) throws IOException {
+        List<CatalogueRow> rows = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = format().parse(reader)) {
             requireColumns(parser, file, itemIdColumn, categoriesColumn);
+            if (createdAtColumn != null) {
+                requireColumns(parser, file, createdAtColumn);
+            }
+            if (availableColumn != null) {
+                requireColumns(parser, file, availableColumn);
+            }
             for (CSVRecord r : parser) {
-                String cell = r.get(categoriesColumn).trim();
-                List<String> cats =
-                        cell.isEmpty() || cell.equals(noCategory)
-                                ? List.of()
-                                : Arrays.stream(
-                                                cell.split(
-                                                        java.util.regex.Pattern.quote(
-                                                                categorySeparator)))
-                                        .map(String::trim)
-                                        .filter(s -> !s.isEmpty())
-                                        .toList();
-                items.put(r.get(itemIdColumn), cats);
+                long line = r.getRecordNumber() + 1;
+                String id = r.get(itemIdColumn);
+                if (id.isBlank()) {
+                    throw new IllegalArgumentException(
+                            file + " line " + line + ": empty " + itemIdColumn);
+                }
+                Long created = null;
+                if (createdAtColumn != null) {
+                    try {
+                        created = parseTime(r.get(createdAtColumn));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException(
+                                file
+                                        + " line "
+                                        + line
+                                        + ": column "
+                                        + createdAtColumn
+                                        + ": "
+                                        + e.getMessage(),
+                                e);
+                    }
+                }
+                boolean available =
+                        availableColumn == null
+                                || parseFlag(r.get(availableColumn), file, line, availableColumn);
+                rows.add(
+                        new CatalogueRow(
+                                id, categories(r.get(categoriesColumn)), created, available));
             }
         }
-        return items;
+        return rows;
+    }
+
+    private List<String> categories(String text) {
+        String cell = text.trim();
+        if (cell.isEmpty() || cell.equals(noCategory)) {
+            return List.of();
+        }
+        return Arrays.stream(cell.split(java.util.regex.Pattern.quote(categorySeparator)))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private static boolean parseFlag(String text, Path file, long line, String column) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default ->
+                    throw new IllegalArgumentException(
+                            file
+                                    + " line "
+                                    + line
+                                    + ": column "
+                                    + column
+                                    + ": expected true or false, got '"
+                                    + text
+                                    + "'");
+        };
     }
 
     private CSVFormat format() {

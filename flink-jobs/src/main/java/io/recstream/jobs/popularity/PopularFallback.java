@@ -81,6 +81,9 @@ public final class PopularFallback
     private transient FreshItem[] freshItems;
     private transient int[] freshIndices;
 
+    /** Wall-clock time from a fresh item's k-th interaction to its folded-in embedding here. */
+    private transient io.micrometer.core.instrument.Timer foldInDelay;
+
     public PopularFallback(String modelDirectory, int k) {
         this(modelDirectory, k, FreshSettings.none());
     }
@@ -112,6 +115,16 @@ public final class PopularFallback
             }
         }
         stale = true;
+        // one subtask reports it: every subtask gets the same broadcast at about the same time
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            foldInDelay =
+                    Metrics.timer(
+                            "recstream.catalogue.fresh.fold_in.delay",
+                            "wall-clock time from the interaction that completed a fresh item's"
+                                    + " fold-in (its event time) to the item being scored by"
+                                    + " fold-in; meaningful on live traffic, where event time"
+                                    + " is about now");
+        }
     }
 
     @Override
@@ -300,11 +313,18 @@ public final class PopularFallback
         for (Map.Entry<Integer, Boolean> e : withdrawnState.immutableEntries()) {
             w.add(e.getKey());
         }
-        withdrawn = w.stream().mapToInt(Integer::intValue).sorted().toArray();
         List<Map.Entry<Integer, FreshItem>> f = new ArrayList<>();
         for (Map.Entry<Integer, FreshItem> e : freshState.immutableEntries()) {
-            f.add(e);
+            int known = vocabulary.indexOf(e.getValue().getItemId());
+            if (known < 0) {
+                f.add(e);
+            } else if (!e.getValue().isAvailable()) {
+                // fresh when withdrawn, known to the model served since: withdrawn all the same
+                w.add(known);
+            }
+            // else the model serves it now, as its own item
         }
+        withdrawn = w.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
         f.sort(Map.Entry.comparingByKey());
         freshIndices = new int[f.size()];
         freshItems = new FreshItem[f.size()];
@@ -364,6 +384,12 @@ public final class PopularFallback
             f.setInteractions(Math.max(f.getInteractions(), a.getInteractions()));
             f.setLastActive(Math.max(f.getLastActive(), a.getTime()));
             if (a.getEmbedding() != null) {
+                if (!f.isFoldedIn() && foldInDelay != null) {
+                    long delay = System.currentTimeMillis() - a.getTime();
+                    if (delay >= 0) {
+                        foldInDelay.record(java.time.Duration.ofMillis(delay));
+                    }
+                }
                 f.setEmbedding(a.getEmbedding());
                 f.setFoldedIn(true);
             }

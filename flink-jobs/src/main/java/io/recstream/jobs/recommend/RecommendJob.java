@@ -157,13 +157,14 @@ public final class RecommendJob {
                         .connect(catalogueEntries.broadcast(UserHistoryFunction.FRESH_INDEX))
                         .process(
                                 new UserHistoryFunction(
-                                        config.serving.maxHistory(),
-                                        config.serving.historyWindow(),
-                                        config.serving.halfLife(),
-                                        config.serving.coldMinItems(),
-                                        config.dedup,
-                                        config.seen,
-                                        config.stateTtl))
+                                                config.serving.maxHistory(),
+                                                config.serving.historyWindow(),
+                                                config.serving.halfLife(),
+                                                config.serving.coldMinItems(),
+                                                config.dedup,
+                                                config.seen,
+                                                config.stateTtl)
+                                        .withModel(config.model))
                         .uid("user-history")
                         .name("User history, re-sent events dropped (RocksDB)");
 

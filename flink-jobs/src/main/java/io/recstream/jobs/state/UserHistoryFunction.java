@@ -85,6 +85,18 @@ public final class UserHistoryFunction
     private transient Counter duplicates;
     private transient DistributionSummary historySize;
 
+    /** The served model's bundle, to tell which fresh items it has learnt since; null: none. */
+    private String modelDirectory;
+
+    private transient io.recstream.model.Vocabulary vocabulary;
+
+    /**
+     * Fresh index → the served model's index, for catalogue items that were fresh when the state
+     * was written and that the served model knows (a restart with a model trained since). Built
+     * from the restored broadcast state on the first event; empty in the normal case.
+     */
+    private transient java.util.Map<Integer, Integer> graduated;
+
     public UserHistoryFunction(
             int maxHistory,
             Duration window,
@@ -106,6 +118,15 @@ public final class UserHistoryFunction
     }
 
     /**
+     * Serves with the model in {@code modelDirectory}: items that were fresh in the restored state
+     * and that this model knows count as its own items in every request (consumed, history).
+     */
+    public UserHistoryFunction withModel(String modelDirectory) {
+        this.modelDirectory = modelDirectory;
+        return this;
+    }
+
+    /**
      * The per-user history state, with its processing-time TTL: also how tools read it back from a
      * checkpoint or savepoint (operator uid {@code user-history}).
      */
@@ -119,6 +140,11 @@ public final class UserHistoryFunction
     @Override
     public void open(OpenContext openContext) {
         history = getRuntimeContext().getState(historyDescriptor(stateTtl));
+        if (modelDirectory != null) {
+            vocabulary =
+                    io.recstream.jobs.inference.ModelRegistry.bundle(modelDirectory).vocabulary();
+        }
+        graduated = null;
         coldCounter =
                 Metrics.counter(
                         "recstream.requests.cold", "requests from users with too few recent items");
@@ -150,6 +176,9 @@ public final class UserHistoryFunction
             Interaction event, ReadOnlyContext ctx, Collector<ScoringRequest> out)
             throws Exception {
         FaultPoints.record(faultPoint());
+        if (graduated == null) {
+            graduated = graduated(ctx.getBroadcastState(FRESH_INDEX));
+        }
         if (event.getItemIndex() < 0) {
             // not the model's: the catalogue's fresh index, if it has one
             Integer fresh = ctx.getBroadcastState(FRESH_INDEX).get(event.getItemId());
@@ -233,12 +262,54 @@ public final class UserHistoryFunction
                         cold,
                         new int[0],
                         new float[0]);
-        request.setConsumed(ConsumedItems.union(h.getConsumed()));
+        byte[] consumed = ConsumedItems.union(h.getConsumed());
+        if (!graduated.isEmpty()) {
+            consumed = graduate(consumed);
+            for (int i = 0; i < n; i++) {
+                items[i] = graduated.getOrDefault(items[i], items[i]);
+            }
+        }
+        request.setConsumed(consumed);
         request.setEventItem(event.getItemIndex());
         if (FreshSettings.isFresh(event.getItemIndex())) {
             ctx.output(FOLD_IN, foldInSample(event, items, weights));
         }
         out.collect(request);
+    }
+
+    private java.util.Map<Integer, Integer> graduated(
+            org.apache.flink.api.common.state.ReadOnlyBroadcastState<String, Integer> fresh)
+            throws Exception {
+        java.util.Map<Integer, Integer> m = new java.util.HashMap<>();
+        if (vocabulary != null) {
+            for (java.util.Map.Entry<String, Integer> e : fresh.immutableEntries()) {
+                int index = vocabulary.indexOf(e.getKey());
+                if (index >= 0) {
+                    m.put(e.getValue(), index);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** {@code consumed} (sorted, encoded) with each graduated item's model index added. */
+    private byte[] graduate(byte[] consumed) {
+        int[] all = io.recstream.model.SortedInts.decode(consumed);
+        int[] added = new int[all.length];
+        int n = 0;
+        // fresh indices sort after every model index
+        for (int i = all.length - 1; i >= 0 && FreshSettings.isFresh(all[i]); i--) {
+            Integer model = graduated.get(all[i]);
+            if (model != null) {
+                added[n++] = model;
+            }
+        }
+        if (n == 0) {
+            return consumed;
+        }
+        int[] more = java.util.Arrays.copyOf(added, n);
+        java.util.Arrays.sort(more);
+        return io.recstream.model.SortedInts.encode(io.recstream.model.SortedInts.union(all, more));
     }
 
     /** The user's model items and weights, as fold-in learns a fresh item from them. */

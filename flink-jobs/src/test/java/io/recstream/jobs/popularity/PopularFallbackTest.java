@@ -256,4 +256,28 @@ class PopularFallbackTest {
             assertThat(lastOf(h).getExploreItem()).isEqualTo(F0);
         }
     }
+
+    @Test
+    void freshItemsTheServedModelKnowsGiveWayToItAndStayWithdrawnIfTheyWere() throws Exception {
+        // broadcast state written under a model that did not know these two items
+        var vocabulary = io.recstream.model.ModelBundle.load(model).vocabulary();
+        try (var h = withCatalogue(10)) {
+            h.processBroadcastElement(entry(vocabulary.itemId(2), F0, true, 500, "x"), 500);
+            h.processBroadcastElement(entry(vocabulary.itemId(3), F0 + 1, true, 500, "x"), 500);
+            h.processBroadcastElement(entry(vocabulary.itemId(3), F0 + 1, false, 600, "x"), 600);
+            h.processBroadcastElement(entry("still-new", F0 + 2, true, 500, "x"), 500);
+            java.util.Set<Integer> explored = new java.util.HashSet<>();
+            ScoringRequest r = null;
+            for (int i = 0; i < 50; i++) {
+                h.processElement(warm("e" + i, 1_000, 0, 1), 1_000);
+                r = lastOf(h);
+                explored.add(r.getExploreItem());
+            }
+            assertThat(explored)
+                    .as("the model serves item 2 as its own now: only the still new item is fresh")
+                    .containsExactly(F0 + 2);
+            assertThat(r.getWithdrawn()).as("withdrawn while fresh: withdrawn still").contains(3);
+            assertThat(r.getFallback()).doesNotContain(3);
+        }
+    }
 }

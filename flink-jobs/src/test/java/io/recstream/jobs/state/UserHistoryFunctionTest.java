@@ -254,6 +254,32 @@ public class UserHistoryFunctionTest {
         assertThat(last().getItems()).as("not stored").containsExactly(fresh, 3);
     }
 
+    @Test
+    void aFreshItemTheServedModelHasLearntSinceCountsAsTheModelsOwnAfterARestore()
+            throws Exception {
+        // written while the item was fresh (the model then did not know it) ...
+        String id = vocabulary.itemId(5);
+        int fresh = io.recstream.jobs.catalogue.FreshSettings.FRESH_BASE + 9;
+        harness.processBroadcastElement(
+                new CatalogueEntry(id, fresh, new String[0], true, 500), 500);
+        Interaction e = new Interaction("g1", "dave", id, InteractionType.VIEW, null, 1_000);
+        e.setItemIndex(-1);
+        harness.processElement(e, 1_000);
+        assertThat(last().consumedItems()).containsExactly(fresh);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        // ... restored with a model that knows it: its model index is consumed and in the history
+        harness = harness(function().withModel(model.toString()));
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement(indexed("g2", "dave", 3, 2_000), 2_000);
+        assertThat(last().consumedItems()).containsExactly(3, 5, fresh);
+        assertThat(last().getItems()).containsExactly(3, 5);
+        // a user who never had it is not touched
+        harness.processElement(indexed("g3", "erin", 4, 2_100), 2_100);
+        assertThat(last().consumedItems()).containsExactly(4);
+    }
+
     private static Interaction indexed(String id, String user, int item, long ts) {
         Interaction i = new Interaction(id, user, "item-" + item, InteractionType.VIEW, null, ts);
         i.setItemIndex(item);
