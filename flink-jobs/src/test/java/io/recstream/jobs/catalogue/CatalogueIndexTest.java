@@ -13,18 +13,16 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Operator-harness tests of the catalogue index: model items, fresh items, withdrawals. */
 class CatalogueIndexTest {
 
-    @TempDir static Path tmp;
     private static Path model;
     private static Vocabulary vocabulary;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 5L, "catalogue");
+        model = TestModels.tiny(5L, "catalogue");
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 

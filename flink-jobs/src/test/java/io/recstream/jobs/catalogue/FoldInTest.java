@@ -12,18 +12,16 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Operator-harness tests of fold-in: counts first, then an embedding users like. */
 class FoldInTest {
 
-    @TempDir static Path tmp;
     private static Path model;
     private static ItemEmbeddings embeddings;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 9L, "fold-in");
+        model = TestModels.tiny(9L, "fold-in");
         embeddings = ModelBundle.load(model).embeddings();
     }
 

@@ -18,7 +18,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The input signals on a scripted window: items only the catalogue knows count in their catalogue
@@ -27,13 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InputStatsTest {
 
-    @TempDir static Path tmp;
     private static Path model;
     private static Vocabulary vocabulary;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 11L, "input-stats");
+        model = TestModels.tiny(11L, "input-stats");
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 

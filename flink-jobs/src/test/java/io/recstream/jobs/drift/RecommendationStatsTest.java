@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The recommendation-side drift statistics in memory: windows of recommendations through the
@@ -29,13 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecommendationStatsTest {
 
-    @TempDir static Path tmp;
     private static Path model;
     private static Vocabulary vocabulary;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 9L, "stats");
+        model = TestModels.tiny(9L, "stats");
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 

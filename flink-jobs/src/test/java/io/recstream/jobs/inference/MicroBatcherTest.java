@@ -11,17 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The shared batcher with a real ONNX model: results reach the subtasks that still take them. */
 class MicroBatcherTest {
 
-    @TempDir static Path tmp;
     private static Path model;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 5L, "batcher");
+        model = TestModels.tiny(5L, "batcher");
     }
 
     private static long inOneMinute() {

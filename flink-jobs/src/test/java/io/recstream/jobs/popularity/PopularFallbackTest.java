@@ -14,19 +14,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Operator-harness tests of the fallback added to each scoring request. */
 class PopularFallbackTest {
 
-    @TempDir static Path tmp;
     private static Path model;
 
     private BroadcastOperatorTestHarness<ScoringRequest, CandidateUpdate, ScoringRequest> harness;
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 3L, "harness");
+        model = TestModels.tiny(3L, "harness");
     }
 
     @BeforeEach

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operator-harness tests of the per-user state: history, window, cold start, re-sent events,
@@ -34,7 +33,6 @@ public class UserHistoryFunctionTest {
     private static final long HALF_LIFE = 1_000;
     private static final Duration TTL = Duration.ofMinutes(10);
 
-    @TempDir static Path tmp;
     private static Path model;
     private static Vocabulary vocabulary;
 
@@ -52,7 +50,7 @@ public class UserHistoryFunctionTest {
 
     @BeforeAll
     static void trainTinyModel() throws Exception {
-        model = TestModels.tiny(tmp.resolve("model"), 3L, "harness");
+        model = TestModels.tiny(3L, "harness");
         vocabulary = ModelBundle.load(model).vocabulary();
     }
 

@@ -68,4 +68,32 @@ public final class TestModels {
                         .withServing(ServingParameters.DEFAULTS)
                         .withVersion(version, false));
     }
+
+    private static final java.util.Map<String, Path> SHARED = new java.util.HashMap<>();
+
+    /**
+     * The tiny bundle of {@link #tiny(Path, long, String)} for this seed and version, trained once
+     * per test JVM into a temporary directory removed when the JVM exits. Shared by every test that
+     * asks for the same one: tests must only read it.
+     */
+    public static synchronized Path tiny(long seed, String version) throws Exception {
+        String key = seed + "/" + version;
+        Path model = SHARED.get(key);
+        if (model == null) {
+            Path dir = java.nio.file.Files.createTempDirectory("recstream-tiny-model-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            model = tiny(dir.resolve("model"), seed, version);
+            SHARED.put(key, model);
+        }
+        return model;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary directory left behind
+        }
+    }
 }
