@@ -41,34 +41,10 @@ public final class TimeParsing {
 
     /**
      * Parses a duration like {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} or an
-     * ISO-8601 duration ({@code PT5M}).
+     * ISO-8601 duration ({@code PT5M}); see {@link io.recstream.model.DurationText}.
      */
     public static java.time.Duration parseDuration(String text, String option) {
-        String t = text.trim().toLowerCase();
-        try {
-            if (t.startsWith("p")) {
-                return java.time.Duration.parse(t.toUpperCase());
-            }
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)").matcher(t);
-            if (m.matches()) {
-                long v = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> java.time.Duration.ofMillis(v);
-                    case "s" -> java.time.Duration.ofSeconds(v);
-                    case "m", "min" -> java.time.Duration.ofMinutes(v);
-                    case "h" -> java.time.Duration.ofHours(v);
-                    default -> java.time.Duration.ofDays(v);
-                };
-            }
-        } catch (RuntimeException e) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException(
-                option
-                        + ": cannot read '"
-                        + text
-                        + "' as a duration; use e.g. 500ms, 30s, 5m, 2h, 30d or PT5M");
+        return io.recstream.model.DurationText.parse(text, option);
     }
 
     public static String format(long epochMillis) {

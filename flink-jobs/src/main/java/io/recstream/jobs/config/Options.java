@@ -12,8 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Raw job options: {@code --name value} / {@code --name=value} flags, optionally on top of a flat
@@ -182,58 +180,14 @@ public final class Options implements Serializable {
         return Boolean.parseBoolean(v);
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)");
-
     /** Durations: 500ms, 30s, 5m, 2h, 30d or ISO-8601 (PT5M); must be > 0. */
     public Duration duration(String name) {
-        String v = string(name).trim().toLowerCase();
-        Duration d = null;
-        try {
-            if (v.startsWith("p")) {
-                d = Duration.parse(v.toUpperCase());
-            } else {
-                Matcher m = DURATION.matcher(v);
-                if (m.matches()) {
-                    long n = Long.parseLong(m.group(1));
-                    d =
-                            switch (m.group(2)) {
-                                case "ms" -> Duration.ofMillis(n);
-                                case "s" -> Duration.ofSeconds(n);
-                                case "m", "min" -> Duration.ofMinutes(n);
-                                case "h" -> Duration.ofHours(n);
-                                default -> Duration.ofDays(n);
-                            };
-                }
-            }
-        } catch (RuntimeException e) {
-            d = null;
-        }
-        if (d == null) {
-            throw new IllegalArgumentException(
-                    "--" + name + ": '" + v + "' is not a duration (e.g. 500ms, 30s, 5m, 2h, 30d)");
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("--" + name + ": must be > 0, got " + v);
-        }
-        return d;
+        return io.recstream.model.DurationText.parsePositive(string(name), "--" + name);
     }
 
     /** A duration the way options are written: 15m, 90s, 500ms. */
     public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0) {
-            return ms / 86_400_000 + "d";
-        }
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1_000 == 0) {
-            return ms / 1_000 + "s";
-        }
-        return ms + "ms";
+        return io.recstream.model.DurationText.format(d);
     }
 
     /** A help text listing every option with its default. */
