@@ -105,7 +105,7 @@ public final class EmbeddedFlink implements AutoCloseable {
                                 "--transaction-timeout", "5m",
                                 "--parallelism", Integer.toString(parallelism)));
         if (commandConfig != null) {
-            args.addAll(java.util.List.of("--kafka-properties", commandConfig.toString()));
+            args.addAll(java.util.List.of("--command-config", commandConfig.toString()));
         }
         args.addAll(java.util.List.of(extra));
         return args.toArray(String[]::new);

@@ -25,8 +25,7 @@ final class InputPaths {
                     Optional<String> problem =
                             problem(path, field.getAnnotation(InputPath.class).value());
                     if (problem.isPresent()) {
-                        return Optional.of(
-                                option.longestName() + " " + path + ": " + problem.get());
+                        return Optional.of(option.names()[0] + " " + path + ": " + problem.get());
                     }
                 }
             }

@@ -35,10 +35,13 @@ class BenchOptionsTest {
 
     @Test
     void anUnreadableKafkaPropertiesFileIsNamedBeforeAnythingRuns() {
-        Cli.Result r = Cli.run("bench", "--kafka-properties", "/no/such/client.properties");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err())
-                .contains("error: --kafka-properties /no/such/client.properties: no such file");
+        // the option's name, and its old name still accepted for a release
+        for (String option : java.util.List.of("--command-config", "--kafka-properties")) {
+            Cli.Result r = Cli.run("bench", option, "/no/such/client.properties");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err())
+                    .contains("error: --command-config /no/such/client.properties: no such file");
+        }
     }
 
     @Test

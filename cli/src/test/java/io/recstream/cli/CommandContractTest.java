@@ -271,7 +271,7 @@ class CommandContractTest {
         Map<String, InputPath.Kind> inputs = new TreeMap<>();
         for (OptionSpec o : cli.getCommandSpec().options()) {
             if (o.userObject() instanceof Field f && f.isAnnotationPresent(InputPath.class)) {
-                inputs.put(o.longestName(), f.getAnnotation(InputPath.class).value());
+                inputs.put(o.names()[0], f.getAnnotation(InputPath.class).value());
             }
         }
         return inputs;

@@ -166,7 +166,7 @@ class SaslScramITCase {
                             EmbeddedFlink.jobArgs(bootstrap, bad, model.toString(), "1s", 1));
             assertThatThrownBy(() -> flink.submitRecommend(wrongConfig))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("refused the credentials in --kafka-properties " + bad)
+                    .hasMessageContaining("refused the credentials in --command-config " + bad)
                     .hasMessageNotContaining(WRONG_PASSWORD);
 
             RecommendJobConfig config =

@@ -61,7 +61,7 @@ class SaslScramTlsITCase extends SaslScramITCase {
             assertThatThrownBy(() -> flink.submitRecommend(config))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("the TLS handshake with Kafka at --bootstrap-servers")
-                    .hasMessageContaining("in --kafka-properties " + untrusted)
+                    .hasMessageContaining("in --command-config " + untrusted)
                     .hasMessageNotContaining(stranger.trustStorePassword());
         }
     }

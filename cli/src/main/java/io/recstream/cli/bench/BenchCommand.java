@@ -82,11 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @InputPath
     @Option(
-            names = "--kafka-properties",
+            names = {"--command-config", "--kafka-properties"},
             paramLabel = "FILE",
             description =
                     "Kafka client settings for every job the bench runs (the jobs'"
-                            + " --kafka-properties), e.g. fetch.min.bytes=32768")
+                            + " --command-config), e.g. fetch.min.bytes=32768;"
+                            + " --kafka-properties is the old name, still accepted")
     Path kafkaProperties;
 
     /** What {@link #kafkaProperties} sets, for the figures' conditions. */
@@ -402,7 +403,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + (flinkConf == null ? "" : ", --flink-conf '" + flinkConf + "'")
                             + (kafkaSettings == null
                                     ? ""
-                                    : ", --kafka-properties '" + kafkaSettings + "'");
+                                    : ", --command-config '" + kafkaSettings + "'");
             p.flinkConf(flinkConf);
             p.kafkaProperties(kafkaProperties);
             if (want("kafka") || want("e2e")) {
@@ -929,7 +930,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The settings of a {@code --kafka-properties} file as {@code key=value, ...} for the figures'
+     * The settings of a {@code --command-config} file as {@code key=value, ...} for the figures'
      * conditions, with the values of secrets left out; fails naming the option when the file cannot
      * be read.
      */

@@ -303,7 +303,7 @@ final class PipelineBench implements AutoCloseable {
         this.flinkConf = pairs;
     }
 
-    /** {@code --kafka-properties} for every job this bench runs (null: none). */
+    /** {@code --command-config} for every job this bench runs (null: none). */
     private Path kafkaProperties;
 
     void kafkaProperties(Path file) {
@@ -314,7 +314,7 @@ final class PipelineBench implements AutoCloseable {
     private String[] withJobOptions(List<String> args) {
         List<String> all = new ArrayList<>(args);
         if (kafkaProperties != null) {
-            all.add("--kafka-properties");
+            all.add("--command-config");
             all.add(kafkaProperties.toAbsolutePath().toString());
         }
         if (flinkConf != null) {

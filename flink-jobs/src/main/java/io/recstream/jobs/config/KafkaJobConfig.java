@@ -23,9 +23,10 @@ public abstract class KafkaJobConfig implements Serializable {
         o.add(new Options.Spec("bootstrap-servers", null, "Kafka bootstrap servers (required)"));
         o.add(
                 new Options.Spec(
-                        "kafka-properties",
+                        "command-config",
                         null,
-                        "client properties file (security.protocol, sasl.*, ssl.*) for every Kafka client"));
+                        "client properties file (security.protocol, sasl.*, ssl.*) for every Kafka"
+                                + " client; --kafka-properties is the old name, still accepted"));
         o.add(
                 new Options.Spec(
                         "model",
@@ -145,7 +146,7 @@ public abstract class KafkaJobConfig implements Serializable {
     public final String bootstrapServers;
     public final Properties kafkaProperties;
 
-    /** The {@code --kafka-properties} file, or null. */
+    /** The {@code --command-config} file, or null. */
     public final String kafkaPropertiesFile;
 
     public final String model;
@@ -184,7 +185,7 @@ public abstract class KafkaJobConfig implements Serializable {
 
     protected KafkaJobConfig(Options o) {
         bootstrapServers = o.string("bootstrap-servers");
-        kafkaPropertiesFile = o.optionalString("kafka-properties");
+        kafkaPropertiesFile = o.optionalString("command-config");
         kafkaProperties = loadProperties(kafkaPropertiesFile);
         model = o.string("model");
         interactionsTopic = o.string("interactions-topic");
@@ -264,7 +265,7 @@ public abstract class KafkaJobConfig implements Serializable {
     }
 
     /**
-     * Reads a {@code --kafka-properties} file (none when {@code file} is null); throws naming the
+     * Reads a {@code --command-config} file (none when {@code file} is null); throws naming the
      * option and the file when it cannot be read.
      */
     public static Properties loadProperties(String file) {
@@ -276,7 +277,7 @@ public abstract class KafkaJobConfig implements Serializable {
             p.load(in);
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    "--kafka-properties " + file + ": cannot be read: " + e.getMessage(), e);
+                    "--command-config " + file + ": cannot be read: " + e.getMessage(), e);
         }
         return p;
     }

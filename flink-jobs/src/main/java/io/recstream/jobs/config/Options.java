@@ -24,6 +24,14 @@ public final class Options implements Serializable {
     public record Spec(String name, String defaultValue, String description)
             implements Serializable {}
 
+    /**
+     * Old option names still accepted for a release, and the names they now go by. A job given an
+     * old name logs that it is deprecated.
+     */
+    static final Map<String, String> RENAMED = Map.of("kafka-properties", "command-config");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Options.class);
+
     private final Map<String, Spec> specs;
     private final Map<String, String> values;
 
@@ -61,6 +69,18 @@ public final class Options implements Serializable {
             values.putAll(readYaml(Path.of(configFile)));
         }
         values.putAll(flags);
+        for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+            String old = values.remove(renamed.getKey());
+            if (old != null && specs.containsKey(renamed.getValue())) {
+                LOG.warn(
+                        "--{} is deprecated and will be removed: use --{}",
+                        renamed.getKey(),
+                        renamed.getValue());
+                values.putIfAbsent(renamed.getValue(), old);
+            } else if (old != null) {
+                values.put(renamed.getKey(), old); // not this job's: refused below
+            }
+        }
         for (String name : values.keySet()) {
             if (!specs.containsKey(name)) {
                 throw new IllegalArgumentException(

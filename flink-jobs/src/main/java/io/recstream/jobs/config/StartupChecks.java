@@ -369,8 +369,8 @@ public final class StartupChecks {
 
     private static String credentialsSource(KafkaJobConfig config) {
         return config.kafkaPropertiesFile == null
-                ? " (no --kafka-properties given)"
-                : " in --kafka-properties " + config.kafkaPropertiesFile;
+                ? " (no --command-config given)"
+                : " in --command-config " + config.kafkaPropertiesFile;
     }
 
     /** The principal may not describe configs or list transactions: the check is skipped. */

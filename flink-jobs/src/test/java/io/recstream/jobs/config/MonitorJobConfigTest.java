@@ -107,4 +107,19 @@ class MonitorJobConfigTest {
         assertThatThrownBy(() -> config("--starting-offsets", "timestamp:soon"))
                 .hasMessageContaining("--starting-offsets");
     }
+
+    @Test
+    void theClientPropertiesFileGoesByCommandConfigAndItsOldNameForARelease() throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("client.properties"), "a.b=c\n");
+        assertThat(config("--command-config", file.toString()).kafkaPropertiesFile)
+                .isEqualTo(file.toString());
+        assertThat(config("--kafka-properties", file.toString()).kafkaPropertiesFile)
+                .as("the old name")
+                .isEqualTo(file.toString());
+        assertThat(config("--kafka-properties", file.toString()).kafkaProperties)
+                .containsEntry("a.b", "c");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> config("--command-configs", file.toString()))
+                .hasMessageContaining("did you mean --command-config?");
+    }
 }
