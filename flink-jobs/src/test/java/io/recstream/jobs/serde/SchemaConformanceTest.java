@@ -111,7 +111,48 @@ class SchemaConformanceTest {
                                 AWKWARD,
                                 0,
                                 0)));
+        // every slot kind, in lists of each strategy (written only where it is not the default)
+        for (Strategy strategy : Strategy.values()) {
+            out.add(
+                    JsonCodec.recommendation(
+                            new Recommendation(
+                                            "r2",
+                                            "u2",
+                                            new String[] {"m", "f", "p", "x"},
+                                            new float[] {4f, 3f, 2f, 0f},
+                                            strategy,
+                                            "v1",
+                                            NOW,
+                                            NOW)
+                                    .withSlots(
+                                            new io.recstream.jobs.events.SlotKind[] {
+                                                io.recstream.jobs.events.SlotKind.MODEL,
+                                                io.recstream.jobs.events.SlotKind.FRESH,
+                                                io.recstream.jobs.events.SlotKind.POPULAR,
+                                                io.recstream.jobs.events.SlotKind.EXPLORE
+                                            })));
+        }
         conforms("recommendation.schema.json", out);
+        assertThat(new String(out.get(out.size() - 1), StandardCharsets.UTF_8))
+                .as("the slot kinds are written")
+                .contains("\"slot\":\"EXPLORE\"");
+    }
+
+    @Test
+    void catalogueItems() throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        out.add(
+                JsonCodec.item(
+                        new io.recstream.jobs.events.CatalogueItem(
+                                "i1", new String[] {"Comedy", "Drama"}, true, NOW)));
+        out.add(
+                JsonCodec.item(
+                        new io.recstream.jobs.events.CatalogueItem("i2", new String[0], false, 0)));
+        out.add(
+                JsonCodec.item(
+                        new io.recstream.jobs.events.CatalogueItem(
+                                AWKWARD, new String[] {AWKWARD}, true, Long.MAX_VALUE)));
+        conforms("item.schema.json", out);
     }
 
     @Test
