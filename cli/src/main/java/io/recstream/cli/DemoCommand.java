@@ -46,7 +46,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -857,12 +856,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.producer(client, 5, 0);
     }
 
     /** Feedback waiting for its send time. */

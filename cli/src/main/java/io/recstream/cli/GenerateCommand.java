@@ -128,11 +128,7 @@ public final class GenerateCommand implements Callable<Integer> {
                         world, 0.02, 0.01, "gen-" + Long.toString(System.currentTimeMillis(), 36));
         AtomicLong sent = new AtomicLong();
         AtomicReference<Exception> error = new AtomicReference<>();
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
+        Properties p = KafkaClients.producerProperties(client, 5, 0);
         try (CommittedReader recs =
                         new CommittedReader(
                                 client,

@@ -8,12 +8,10 @@ import io.recstream.training.TimeParsing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,11 +45,7 @@ public final class ItemsCommand implements Runnable {
 
         /** An idempotent producer to a cluster that answers, or a one-line error naming it. */
         KafkaProducer<byte[], byte[]> producer() {
-            Properties p = kafka.reachable();
-            p.put("acks", "all");
-            p.put("enable.idempotence", "true");
-            p.put("linger.ms", "20");
-            return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            return KafkaClients.producer(kafka.reachable(), 20, 0);
         }
     }
 

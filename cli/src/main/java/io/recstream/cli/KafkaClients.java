@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /** Kafka client settings from the command line. */
-final class KafkaClients {
+public final class KafkaClients {
     private KafkaClients() {}
 
     /** Bootstrap servers plus an optional client properties file (security settings). */
@@ -26,5 +26,31 @@ final class KafkaClients {
         }
         p.setProperty("bootstrap.servers", bootstrapServers);
         return p;
+    }
+
+    /**
+     * Producer settings on top of {@code client} that neither lose nor duplicate a record ({@code
+     * acks=all}, idempotence), batching for {@code lingerMs}, with batches of up to {@code
+     * batchBytes} (0: Kafka's default).
+     */
+    public static Properties producerProperties(Properties client, int lingerMs, int batchBytes) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("linger.ms", Integer.toString(lingerMs));
+        if (batchBytes > 0) {
+            p.put("batch.size", Integer.toString(batchBytes));
+        }
+        return p;
+    }
+
+    /** A byte producer with {@link #producerProperties}. */
+    public static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer(
+            Properties client, int lingerMs, int batchBytes) {
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(
+                producerProperties(client, lingerMs, batchBytes),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 }

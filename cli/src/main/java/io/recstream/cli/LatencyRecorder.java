@@ -21,7 +21,6 @@ final class LatencyRecorder {
         }
         long[] sorted = Arrays.copyOf(values, size);
         Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * size) - 1;
-        return sorted[Math.max(0, Math.min(size - 1, rank))];
+        return Percentiles.nearestRank(sorted, q);
     }
 }

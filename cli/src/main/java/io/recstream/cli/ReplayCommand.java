@@ -35,7 +35,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -790,12 +789,6 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "20");
-        p.put("batch.size", "262144");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.producer(client, 20, 262_144);
     }
 }

@@ -33,8 +33,8 @@ final class LatencySamples {
         return new PipelineBench.Latency(at(sorted, 0.5), at(sorted, 0.99), at(sorted, 0.999), n);
     }
 
-    /** The sample at quantile {@code q}: the one {@code floor(q * n)} places from the smallest. */
+    /** The sample at quantile {@code q}, by nearest rank as every figure of the command line. */
     private static double at(long[] sorted, double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+        return io.recstream.cli.Percentiles.nearestRank(sorted, q);
     }
 }

@@ -143,13 +143,9 @@ final class PipelineBench implements AutoCloseable {
     // ---------------------------------------------------------------- producing and reading
 
     private Properties producerProps() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "20");
-        p.put("batch.size", "262144");
-        return p;
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return io.recstream.cli.KafkaClients.producerProperties(client, 20, 262_144);
     }
 
     /**
