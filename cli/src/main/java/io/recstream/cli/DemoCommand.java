@@ -6,8 +6,6 @@ import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
 import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DriftAlert;
-import io.recstream.jobs.events.Feedback;
-import io.recstream.jobs.events.FeedbackType;
 import io.recstream.jobs.events.Interaction;
 import io.recstream.jobs.events.InteractionType;
 import io.recstream.jobs.events.Recommendation;
@@ -37,8 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -857,170 +853,5 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static KafkaProducer<byte[], byte[]> producer(Properties client) {
         return KafkaClients.producer(client, 5, 0);
-    }
-
-    /** Feedback waiting for its send time. */
-    record DueFeedback(Feedback feedback, long sendAt) implements Delayed {
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(sendAt - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed o) {
-            return Long.compare(sendAt, ((DueFeedback) o).sendAt);
-        }
-    }
-
-    /**
-     * How users answer recommendations: the more of a list matches their taste, the likelier a
-     * click or purchase on a matching item, seconds later; some feedback comes after the horizon,
-     * some is sent long after it happened (late).
-     */
-    static final class FeedbackModel {
-        private final SyntheticWorld world;
-        private final java.util.Random random;
-        private final long horizonMs;
-
-        FeedbackModel(SyntheticWorld world, long seed, long horizonMs) {
-            this.world = world;
-            this.random = new java.util.Random(seed ^ 0x5eed);
-            this.horizonMs = horizonMs;
-        }
-
-        synchronized void respond(Recommendation rec, DelayQueue<DueFeedback> queue) {
-            int user = SyntheticWorld.number(rec.getUserId());
-            List<String> liked = new ArrayList<>();
-            for (String id : rec.getItemIds()) {
-                if (world.likes(user, SyntheticWorld.number(id))) {
-                    liked.add(id);
-                }
-            }
-            double p = 0.05 + 0.5 * liked.size() / Math.max(1, rec.getItemIds().length);
-            if (liked.isEmpty() || random.nextDouble() >= p) {
-                return;
-            }
-            String item = liked.get(0);
-            if (liked.size() > 1 && random.nextDouble() < 0.4) {
-                item = liked.get(1 + random.nextInt(liked.size() - 1));
-            }
-            double roll = random.nextDouble();
-            long delay =
-                    (long)
-                            Math.min(
-                                    horizonMs * 0.9,
-                                    -Math.log(1 - random.nextDouble()) * horizonMs / 4);
-            long sendLag = 0;
-            if (roll < 0.05) {
-                delay = horizonMs + 1_000 + random.nextInt(10_000); // after the horizon
-            } else if (roll < 0.08) {
-                sendLag = 3 * horizonMs; // happened in time, reported late
-            }
-            long at = rec.getEventTime() + delay;
-            FeedbackType type =
-                    random.nextDouble() < 0.8 ? FeedbackType.CLICK : FeedbackType.PURCHASE;
-            queue.add(
-                    new DueFeedback(
-                            new Feedback(
-                                    rec.getUserId(),
-                                    item,
-                                    type,
-                                    null,
-                                    at,
-                                    random.nextBoolean() ? rec.getRequestKey() : null),
-                            at + sendLag));
-        }
-    }
-
-    /**
-     * Live traffic from the synthetic world, with a share of malformed records and optional drift.
-     */
-    static final class Generator {
-        record Event(String key, byte[] value, boolean valid, String requestKey, String itemId) {}
-
-        /** How many new items the new-items drift adds. */
-        static final int NEW_ITEMS = 500;
-
-        static String newItemId(int i) {
-            return "new-item-" + i;
-        }
-
-        /**
-         * A new item takes the category of the world's item with its number, so users' taste for it
-         * (which the feedback follows) matches what the catalogue says.
-         */
-        static String[] newItemCategories(Map<String, List<String>> worldCategories, int i) {
-            return worldCategories
-                    .getOrDefault(SyntheticWorld.itemId(i), List.of())
-                    .toArray(String[]::new);
-        }
-
-        private final SyntheticWorld world;
-        private final double newUserShare;
-        private final double malformedShare;
-        private final String runId;
-        private long n;
-
-        Generator(SyntheticWorld world, double newUserShare, double malformedShare, String runId) {
-            this.world = world;
-            this.newUserShare = newUserShare;
-            this.malformedShare = malformedShare;
-            this.runId = runId;
-        }
-
-        Event next(long now, String drift) {
-            n++;
-            if (world.nextDouble() < malformedShare) {
-                return new Event(null, malformed(now), false, null, null);
-            }
-            double newUsers = "new-users".equals(drift) ? 0.6 : newUserShare;
-            int user = world.nextDouble() < newUsers ? world.newUser() : world.randomUser();
-            String userId = SyntheticWorld.userId(user);
-            String itemId;
-            if ("category-shift".equals(drift) && world.nextDouble() < 0.8) {
-                itemId = SyntheticWorld.itemId(world.pickFrom(0));
-            } else if ("new-items".equals(drift) && world.nextDouble() < 0.5) {
-                itemId = newItemId((int) (world.nextDouble() * NEW_ITEMS));
-            } else {
-                itemId = SyntheticWorld.itemId(world.pick(user));
-            }
-            InteractionType type =
-                    world.nextDouble() < 0.9 ? InteractionType.VIEW : InteractionType.PURCHASE;
-            String eventId = runId + "-" + n;
-            byte[] json =
-                    JsonCodec.interaction(
-                            new Interaction(eventId, userId, itemId, type, null, now));
-            return new Event(userId, json, true, eventId, itemId);
-        }
-
-        private byte[] malformed(long now) {
-            String json =
-                    switch ((int) (n % 5)) {
-                        case 0 -> "{\"event_id\":\"bad-" + n + "\",\"user_id\":";
-                        case 1 ->
-                                "{\"event_id\":\"bad-"
-                                        + n
-                                        + "\",\"item_id\":\"item-1\",\"type\":\"VIEW\",\"timestamp\":"
-                                        + now
-                                        + "}";
-                        case 2 ->
-                                "{\"event_id\":\"bad-"
-                                        + n
-                                        + "\",\"user_id\":\"u\",\"item_id\":\"item-1\",\"type\":\"TELEPORT\",\"timestamp\":"
-                                        + now
-                                        + "}";
-                        case 3 ->
-                                "{\"event_id\":\"bad-"
-                                        + n
-                                        + "\",\"user_id\":\"u\",\"item_id\":\"item-1\",\"type\":\"VIEW\",\"timestamp\":-1}";
-                        default ->
-                                "{\"event_id\":\"bad-"
-                                        + n
-                                        + "\",\"user_id\":7,\"item_id\":\"item-1\",\"type\":\"VIEW\",\"timestamp\":"
-                                        + now
-                                        + "}";
-                    };
-            return json.getBytes(StandardCharsets.UTF_8);
-        }
     }
 }

@@ -119,12 +119,11 @@ public final class GenerateCommand implements Callable<Integer> {
                         : System.currentTimeMillis()
                                 + Durations.parse(duration, "--duration").toMillis();
         Properties client = KafkaClients.properties(bootstrapServers, commandConfig);
-        DelayQueue<DemoCommand.DueFeedback> feedback = new DelayQueue<>();
-        DemoCommand.FeedbackModel model =
-                new DemoCommand.FeedbackModel(
-                        world, seed, Durations.parse(horizon, "--horizon").toMillis());
-        DemoCommand.Generator generator =
-                new DemoCommand.Generator(
+        DelayQueue<DueFeedback> feedback = new DelayQueue<>();
+        FeedbackModel model =
+                new FeedbackModel(world, seed, Durations.parse(horizon, "--horizon").toMillis());
+        Generator generator =
+                new Generator(
                         world, 0.02, 0.01, "gen-" + Long.toString(System.currentTimeMillis(), 36));
         AtomicLong sent = new AtomicLong();
         AtomicReference<Exception> error = new AtomicReference<>();
@@ -149,7 +148,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 long t = System.currentTimeMillis();
                 long due = (t - started) * rate / 1000;
                 while (count < due) {
-                    DemoCommand.Generator.Event e = generator.next(t, null);
+                    Generator.Event e = generator.next(t, null);
                     producer.send(
                             new ProducerRecord<>(
                                     TopicCatalog.INTERACTIONS,
