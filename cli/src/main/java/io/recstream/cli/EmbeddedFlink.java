@@ -1,9 +1,7 @@
 package io.recstream.cli;
 
-import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.RecommendJobConfig;
-import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.monitor.MonitorJob;
 import io.recstream.jobs.recommend.RecommendJob;
 import org.apache.flink.api.common.JobID;
@@ -70,18 +68,14 @@ public final class EmbeddedFlink implements AutoCloseable {
     /** Submits the recommend job with {@code config}. */
     public JobID submitRecommend(RecommendJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
-        JobSetup.configure(env, config);
-        StartupChecks.verify(config, env.getConfiguration(), false, RecommendJob.SINK_NAMES);
-        RecommendJob.forKafka(config).build(env);
+        io.recstream.jobs.launch.JobLauncher.recommend(env, config);
         return submit(env, RecommendJob.JOB_NAME);
     }
 
     /** Submits the monitor job with {@code config}. */
     public JobID submitMonitor(MonitorJobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment();
-        JobSetup.configure(env, config);
-        StartupChecks.verify(config, env.getConfiguration(), false, MonitorJob.SINK_NAMES);
-        MonitorJob.forKafka(config).build(env);
+        io.recstream.jobs.launch.JobLauncher.monitor(env, config);
         return submit(env, MonitorJob.JOB_NAME);
     }
 

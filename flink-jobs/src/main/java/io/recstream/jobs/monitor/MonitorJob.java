@@ -3,7 +3,6 @@ package io.recstream.jobs.monitor;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.MonitorJobConfig;
 import io.recstream.jobs.config.Options;
-import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.dedup.Deduplicated;
 import io.recstream.jobs.dedup.Identities;
 import io.recstream.jobs.drift.AlertFunction;
@@ -38,7 +37,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
@@ -443,13 +441,7 @@ public final class MonitorJob {
         }
         MonitorJobConfig config = MonitorJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSetup.configure(env, config);
-        StartupChecks.verify(
-                config,
-                env.getConfiguration(),
-                !(env instanceof LocalStreamEnvironment),
-                SINK_NAMES);
-        forKafka(config).build(env);
+        io.recstream.jobs.launch.JobLauncher.monitor(env, config);
         env.execute(JOB_NAME);
     }
 }

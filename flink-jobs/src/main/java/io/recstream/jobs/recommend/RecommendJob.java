@@ -8,7 +8,6 @@ import io.recstream.jobs.catalogue.FoldInSample;
 import io.recstream.jobs.config.JobSetup;
 import io.recstream.jobs.config.Options;
 import io.recstream.jobs.config.RecommendJobConfig;
-import io.recstream.jobs.config.StartupChecks;
 import io.recstream.jobs.events.CatalogueItem;
 import io.recstream.jobs.events.DeadLetter;
 import io.recstream.jobs.events.Interaction;
@@ -33,7 +32,6 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 
@@ -244,13 +242,7 @@ public final class RecommendJob {
         }
         RecommendJobConfig config = RecommendJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSetup.configure(env, config);
-        StartupChecks.verify(
-                config,
-                env.getConfiguration(),
-                !(env instanceof LocalStreamEnvironment),
-                SINK_NAMES);
-        forKafka(config).build(env);
+        io.recstream.jobs.launch.JobLauncher.recommend(env, config);
         env.execute(JOB_NAME);
     }
 }
